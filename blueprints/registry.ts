@@ -1,0 +1,22 @@
+import { Blueprint } from "./blueprint";
+import { baseline } from "./baseline";
+
+/** Every blueprint, in the order `list` shows them. Adding one = one file + one line here. */
+export const blueprints = [baseline] as const satisfies readonly Blueprint[];
+
+export type BlueprintName = (typeof blueprints)[number]["name"];
+
+export function findBlueprint(name: string): Blueprint {
+  const found = blueprints.find((b) => b.name === name);
+  if (!found) {
+    throw new UnknownBlueprintError(name);
+  }
+  return found;
+}
+
+export class UnknownBlueprintError extends Error {
+  constructor(readonly blueprint: string) {
+    super(`unknown blueprint "${blueprint}"; available: ${blueprints.map((b) => b.name).join(", ")}`);
+    this.name = "UnknownBlueprintError";
+  }
+}

@@ -1,0 +1,270 @@
+import { z } from "zod";
+import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
+import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
+import { AMI_TYPES, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+
+/**
+ * The settings every blueprint shares, validated once before any construct is built.
+ * Each rule's message names the rule; the field path is added by `formatSettingsError`.
+ */
+
+const clusterName = z.string().regex(new RegExp(CLUSTER_NAME_PATTERN), CLUSTER_NAME_RULE_TEXT);
+
+const logRetentionDays = z
+  .number()
+  .int()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+  });
+
+const ipv4Cidr = z.string().refine((c) => parseIpv4Cidr(c) !== undefined, {
+  message: "must be an IPv4 CIDR block such as 10.0.0.0/16 (address bits beyond the prefix must be zero)",
+});
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region code such as us-east-1");
+
+const iamPrincipalArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/,
+    "must be the ARN of an IAM role or user, e.g. arn:aws:iam::123456789012:role/platform-admins",
+  );
+
+const vpcCidr = ipv4Cidr.refine(
+  (c) => {
+    const prefix = parseIpv4Cidr(c)?.prefix;
+    return prefix === undefined || (prefix >= 16 && prefix <= 20);
+  },
+  { message: "must have a prefix between /16 and /20, so that every availability zone gets room for pods" },
+);
+
+const createdNetwork = z.strictObject({
+  /** Build a new VPC. */
+  mode: z.literal("create"),
+  /** Default 10.0.0.0/16. Subnets are carved from it; a /16 gives each private subnet a /19. */
+  vpcCidr: vpcCidr.default("10.0.0.0/16"),
+  /** Default 3; at least 2 because EKS requires control-plane subnets in two zones. */
+  availabilityZoneCount: z
+    .number()
+    .int()
+    .min(2, "must be at least 2: EKS requires subnets in at least two availability zones")
+    .max(6, "must be at most 6: the subnet plan has room for six zones")
+    .default(3),
+  /** Default "single" (one NAT gateway, cheapest); "onePerAz" survives the loss of a zone. */
+  natGateways: z.enum(["single", "onePerAz"]).default("single"),
+  /** Default true: small dedicated subnets for the control-plane network interfaces. */
+  intraSubnets: z.boolean().default(true),
+  /** Default 90 days of VPC flow logs in CloudWatch Logs. */
+  flowLogRetentionDays: logRetentionDays.default(90),
+});
+
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
+const existingNetwork = z.strictObject({
+  /** Use a VPC you already have; nothing of the network is created. */
+  mode: z.literal("existing"),
+  vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as vpc-0123456789abcdef0"),
+  /** Subnets for nodes and, unless controlPlaneSubnetIds is given, the control plane. At least two. */
+  privateSubnetIds: z.array(subnetId).min(2, "must list at least 2 subnets in different availability zones"),
+  /** Subnets for internet-facing load balancers. Default none. */
+  publicSubnetIds: z.array(subnetId).default([]),
+  /** Subnets for the control-plane network interfaces. Default: the private subnets. */
+  controlPlaneSubnetIds: z.array(subnetId).min(2, "must list at least 2 subnets").optional(),
+});
+
+const network = z
+  .discriminatedUnion("mode", [createdNetwork, existingNetwork])
+  .prefault({ mode: "create" });
+
+const endpoint = z
+  .strictObject({
+    /** Default false: the API server is reachable only from inside the VPC. */
+    publicAccess: z.boolean().default(false),
+    /** CIDR blocks allowed to reach the public endpoint; required when publicAccess is true. */
+    publicAccessCidrs: z.array(ipv4Cidr).default([]),
+  })
+  .superRefine((e, ctx) => {
+    if (e.publicAccess && e.publicAccessCidrs.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["publicAccessCidrs"],
+        message: "must list at least one CIDR when publicAccess is true (write 0.0.0.0/0 explicitly to allow everyone)",
+      });
+    }
+    if (!e.publicAccess && e.publicAccessCidrs.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["publicAccessCidrs"],
+        message: "has no effect while publicAccess is false; remove it or set publicAccess to true",
+      });
+    }
+  })
+  .prefault({});
+
+export const TAINT_EFFECTS = ["NoSchedule", "NoExecute", "PreferNoSchedule"] as const;
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large");
+
+/** Graviton families carry a "g" right after the generation digit: m7g, c7gn, r8g, t4g, g5g. */
+export function isArmInstanceType(type: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(type);
+}
+
+export const nodeGroupSettings = z
+  .strictObject({
+    /** At least one. Several of the same size give spot capacity more pools to choose from. */
+    instanceTypes: z.array(instanceType).min(1, "must list at least one instance type"),
+    /** Default ON_DEMAND. */
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    /** Default AL2023_x86_64_STANDARD (Amazon Linux 2023). */
+    amiType: z.enum(AMI_TYPES).default("AL2023_x86_64_STANDARD"),
+    minSize: z.number().int().min(0, "must be 0 or more"),
+    desiredSize: z.number().int().min(0, "must be 0 or more"),
+    maxSize: z.number().int().min(1, "must be 1 or more").max(1000, "must be at most 1000 (EKS quota)"),
+    /** Default 50 GiB encrypted gp3 root volume. */
+    diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB").default(50),
+    /** Kubernetes labels on every node. Default none. */
+    labels: z.record(z.string(), z.string()).default({}),
+    /** Kubernetes taints on every node. Default none. */
+    taints: z
+      .array(
+        z.strictObject({
+          key: z.string().min(1, "must not be empty"),
+          value: z.string().optional(),
+          effect: z.enum(TAINT_EFFECTS),
+        }),
+      )
+      .default([]),
+    /** Default 33: a third of the group is replaced at a time during updates. */
+    maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
+  })
+  .superRefine((g, ctx) => {
+    if (g.minSize > g.maxSize) {
+      ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
+    }
+    if (g.desiredSize < g.minSize) {
+      ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is less than minSize ${g.minSize}` });
+    }
+    if (g.desiredSize > g.maxSize) {
+      ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is greater than maxSize ${g.maxSize}` });
+    }
+    const arm = g.amiType.includes("ARM_64");
+    const mismatched = g.instanceTypes.filter((t) => isArmInstanceType(t) !== arm);
+    if (mismatched.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["instanceTypes"],
+        message: `${mismatched.join(", ")} ${mismatched.length === 1 ? "does" : "do"} not match amiType ${g.amiType} (${arm ? "arm64 needs Graviton types" : "x86_64 needs non-Graviton types"})`,
+      });
+    }
+  });
+export type NodeGroupSettings = z.output<typeof nodeGroupSettings>;
+
+const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+export const nodeGroups = z.record(z.string(), nodeGroupSettings).superRefine((groups, ctx) => {
+  const names = Object.keys(groups);
+  if (names.length === 0) ctx.addIssue({ code: "custom", message: "must define at least one node group" });
+  for (const name of names) {
+    if (!NODE_GROUP_NAME.test(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: "node group names must be 1-30 characters: lower-case letters, digits and hyphens, starting with a letter",
+      });
+    }
+  }
+});
+
+const clusterAutoscaler = z
+  .strictObject({
+    /** Default least-waste: picks the group that leaves the least idle CPU and memory. */
+    expander: z.enum(["least-waste", "priority", "random", "most-pods", "price"]).default("least-waste"),
+    /** Default 10m: how long a node must be unneeded before it is removed. */
+    scaleDownUnneededTime: z.string().regex(/^\d+[smh]$/, "must be a duration such as 10m").default("10m"),
+  })
+  .prefault({});
+
+const awsLoadBalancerController = z
+  .strictObject({
+    /** Default 2 replicas, so the webhook survives a node drain. */
+    replicas: z.number().int().min(1).max(10).default(2),
+  })
+  .prefault({});
+
+/** Settings every blueprint shares. */
+export const commonSettingsShape = {
+  /** Default: the blueprint's name. */
+  clusterName,
+  /** Default us-east-1. Used by `cdktf deploy` stacks only; generated modules take the region from their provider. */
+  region: awsRegion.default("us-east-1"),
+  /** Default: the catalog's default, a version in EKS standard support. */
+  kubernetesVersion: z
+    .enum(kubernetesVersions as [string, ...string[]], {
+      error: () => `must be one of the supported Kubernetes versions: ${kubernetesVersions.join(", ")}`,
+    })
+    .default(defaultKubernetesVersion),
+  network,
+  endpoint,
+  /** IAM roles or users granted cluster-admin through EKS access entries. Default none. */
+  adminPrincipalArns: z.array(iamPrincipalArn).default([]),
+  /** Default true: the identity that applies the module also gets cluster-admin (needed to install add-ons). */
+  clusterCreatorAdmin: z.boolean().default(true),
+  /** Default 90 days of control-plane logs. */
+  controlPlaneLogRetentionDays: logRetentionDays.default(90),
+  /** Tags on every AWS resource. Default none. */
+  tags: z.record(z.string(), z.string()).default({}),
+} as const;
+
+export const addonSettingsShape = {
+  clusterAutoscaler,
+  awsLoadBalancerController,
+} as const;
+
+const commonSettings = z.strictObject({ ...commonSettingsShape, clusterName: z.string() });
+/** The parsed settings every blueprint has (its own schema adds node groups, add-on tuning, …). */
+export type CommonSettings = z.output<typeof commonSettings>;
+
+/** Rules that span fields: CIDR overlaps between the VPC and the public endpoint allow-list. */
+export function checkNetworkRules(
+  s: { network: z.output<typeof network>; endpoint: z.output<typeof endpoint> },
+  ctx: z.RefinementCtx,
+): void {
+  const cidrs = s.endpoint.publicAccessCidrs;
+  for (let i = 0; i < cidrs.length; i++) {
+    for (let j = i + 1; j < cidrs.length; j++) {
+      if (cidrsOverlap(cidrs[i], cidrs[j])) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint", "publicAccessCidrs", j],
+          message: `${cidrs[j]} overlaps ${cidrs[i]}; list each range once`,
+        });
+      }
+    }
+  }
+}
+
+/** One line per problem: `field.path: rule`. */
+export function formatSettingsError(error: z.ZodError, prefix = ""): string {
+  return error.issues
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((k) => `${[path, k].filter(Boolean).join(".")}: unknown setting`).join("\n");
+      }
+      return `${path || "(settings)"}: ${issue.message}`;
+    })
+    .join("\n");
+}
+
+export class SettingsError extends Error {
+  constructor(readonly blueprint: string, readonly details: string) {
+    super(`invalid settings for blueprint "${blueprint}":\n${details}`);
+    this.name = "SettingsError";
+  }
+}
+
+/** Parse settings with a blueprint's schema, or throw a SettingsError naming every bad field. */
+export function parseSettings<S extends z.ZodType>(blueprint: string, schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new SettingsError(blueprint, formatSettingsError(result.error));
+  return result.data;
+}

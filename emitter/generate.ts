@@ -1,0 +1,37 @@
+import { App } from "cdktf";
+import { Blueprint } from "../blueprints/blueprint";
+import { buildBlueprintStacks } from "../blueprints/stacks";
+import { emitModule, ModuleFiles, renderJson } from "./emit-module";
+import { blueprintReadme } from "./readme";
+
+/** Relative path → file content, for a whole `generated/` tree. */
+export type GeneratedTree = Map<string, string>;
+
+export interface BlueprintRequest {
+  readonly blueprint: Blueprint;
+  /** Raw settings; validated by the blueprint's schema. Default: the blueprint's defaults. */
+  readonly settings?: unknown;
+}
+
+/**
+ * Synthesize blueprints into module files in memory: `<bp>/cluster/*.tf.json`, `<bp>/addons/*.tf.json`
+ * and `<bp>/README.md`. Throws before anything is returned if any settings are invalid.
+ */
+export function generateModules(requests: readonly BlueprintRequest[]): GeneratedTree {
+  const tree: GeneratedTree = new Map();
+  for (const { blueprint, settings } of requests) {
+    // One app per blueprint: no stack of one blueprint can see another's constructs.
+    const app = new App({ outdir: "cdktf.out", skipValidation: true, context: { excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" } });
+    const stacks = buildBlueprintStacks(app, blueprint, settings, "module");
+    const cluster = emitModule(stacks.cluster);
+    const addons = emitModule(stacks.addons);
+    addFiles(tree, `${blueprint.name}/cluster`, cluster);
+    addFiles(tree, `${blueprint.name}/addons`, addons);
+    tree.set(`${blueprint.name}/README.md`, blueprintReadme(blueprint, cluster, addons));
+  }
+  return tree;
+}
+
+function addFiles(tree: GeneratedTree, dir: string, files: ModuleFiles): void {
+  for (const [name, doc] of files) tree.set(`${dir}/${name}`, renderJson(doc));
+}

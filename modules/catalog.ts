@@ -1,0 +1,100 @@
+/**
+ * Every pinned version in the project, in one place. Bump versions here and nowhere else;
+ * `npm start` then regenerates the modules and the tests show what changed.
+ *
+ * Sources are recorded next to each pin so a reviewer can check them.
+ */
+
+/** Terraform and provider constraints written into every generated module's `versions.tf.json`. */
+export const terraformRequirements = {
+  /** 1.9 lets variable validations refer to other variables, which the node-group and endpoint checks need. */
+  requiredVersion: ">= 1.9",
+  providers: {
+    aws: { source: "hashicorp/aws", version: "~> 6.0" },
+    helm: { source: "hashicorp/helm", version: "~> 3.0" },
+    kubernetes: { source: "hashicorp/kubernetes", version: "~> 2.38" },
+  },
+} as const;
+
+export type ProviderName = keyof typeof terraformRequirements.providers;
+
+/** Per Kubernetes minor: the EKS add-ons whose versions follow the control plane. */
+export interface KubernetesRelease {
+  /** End of EKS standard support (after it, extended support costs extra per cluster-hour). */
+  readonly standardSupportUntil: string;
+  readonly kubeProxy: string;
+  readonly coredns: string;
+}
+
+/**
+ * Kubernetes versions in EKS standard support that this release pins add-ons for.
+ *
+ * Support dates: Amazon EKS Kubernetes release calendar
+ * (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html); each minor gets 14 months
+ * of standard support. 1.34 leaves standard support on 2026-12-02 and is kept only for clusters
+ * that still run it.
+ * CoreDNS: the "Manage CoreDNS" version table of the EKS user guide (2026 edition).
+ * kube-proxy: the "Manage kube-proxy" table for 1.34; for 1.35 and 1.36 the versions EKS resolved
+ * on running clusters, as recorded in public configurations in 2026. Confirm with
+ * `aws eks describe-addon-versions --addon-name kube-proxy --kubernetes-version <v>` when bumping.
+ */
+export const kubernetesReleases = {
+  "1.34": { standardSupportUntil: "2026-12-02", kubeProxy: "v1.34.1-eksbuild.2", coredns: "v1.13.2-eksbuild.11" },
+  "1.35": { standardSupportUntil: "2027-03-27", kubeProxy: "v1.35.0-eksbuild.2", coredns: "v1.14.3-eksbuild.3" },
+  "1.36": { standardSupportUntil: "2027-08-02", kubeProxy: "v1.36.0-eksbuild.25", coredns: "v1.14.3-eksbuild.3" },
+} as const satisfies Record<string, KubernetesRelease>;
+
+export type KubernetesVersion = keyof typeof kubernetesReleases;
+export const kubernetesVersions = Object.keys(kubernetesReleases) as KubernetesVersion[];
+
+/**
+ * The default for new clusters: 1.35, in standard support until 2027-03-27 and matched by the
+ * pinned Cluster Autoscaler (whose minor should equal the cluster's). 1.36 is supported too.
+ */
+export const defaultKubernetesVersion: KubernetesVersion = "1.35";
+
+/**
+ * EKS managed add-ons whose versions do not depend on the Kubernetes minor (each supports every
+ * version above). Source: versions EKS served on 1.35/1.36 clusters in 2026 (public configurations);
+ * confirm with `aws eks describe-addon-versions --addon-name <name>` when bumping.
+ */
+export const eksAddonVersions = {
+  vpcCni: "v1.22.4-eksbuild.3",
+  eksPodIdentityAgent: "v1.3.10-eksbuild.3",
+  awsEbsCsiDriver: "v1.63.1-eksbuild.1",
+} as const;
+
+export interface HelmChart {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+  /** The application version the chart deploys, for the README and IAM policy pins. */
+  readonly appVersion: string;
+}
+
+/**
+ * Helm charts installed by the add-ons module.
+ * The Load Balancer Controller stays on the 2.13 line because its IAM policy
+ * (aws-load-balancer-controller-iam-policy.ts) is the one published for that line; bump both together.
+ * The Cluster Autoscaler chart's appVersion (1.35) matches the default Kubernetes minor.
+ */
+export const helmCharts = {
+  awsLoadBalancerController: {
+    repository: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    version: "1.13.0",
+    appVersion: "v2.13.0",
+  },
+  clusterAutoscaler: {
+    repository: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    version: "9.59.0",
+    appVersion: "1.35.0",
+  },
+  metricsServer: {
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    version: "3.13.0",
+    appVersion: "0.8.0",
+  },
+} as const satisfies Record<string, HelmChart>;

@@ -1,0 +1,351 @@
+/**
+ * Runs real `terraform validate` against Terraform JSON modules, offline, with
+ * stub providers (stub-provider.ts) serving schemas reconstructed from the
+ * cdktf binding packages (schema-extract.ts).
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ensureSchema, resolveProviderSource, type CachedSchema, type KnownProvider } from "./schema-cache";
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  severity: Severity;
+  summary: string;
+  detail: string;
+  /** File the diagnostic points at (path as given for the module directory + file name). */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Resource / module address when Terraform reports one. */
+  address?: string;
+}
+
+export interface ValidationResult {
+  /** Module directory as given. */
+  dir: string;
+  valid: boolean;
+  errorCount: number;
+  warningCount: number;
+  diagnostics: Diagnostic[];
+  /** Provider sources the module requires, e.g. ["registry.terraform.io/hashicorp/aws"]. */
+  providers: string[];
+  /** Wall time of this module's `terraform validate` run (ms). */
+  durationMs: number;
+}
+
+export interface ValidateOptions {
+  /** Terraform binary; defaults to $TERRAFORM_BINARY, then `terraform` on $PATH. */
+  terraformBinary?: string;
+  /** Keep the temporary working directory (for debugging). */
+  keepTemp?: boolean;
+}
+
+export interface ValidateAllOptions extends ValidateOptions {
+  /** Modules validated at once (default: number of CPUs, at most 4). */
+  concurrency?: number;
+}
+
+export class TerraformNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TerraformNotFoundError";
+  }
+}
+
+/** Schema extraction timings observed by this process (cold extractions only). */
+export const schemaExtractions: { provider: string; ms: number }[] = [];
+
+const DEV_OVERRIDE_WARNING = "Provider development overrides are in effect";
+
+function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Locates the terraform binary or throws TerraformNotFoundError. */
+export function findTerraform(explicit?: string): string {
+  const override = explicit ?? process.env.TERRAFORM_BINARY;
+  if (override) {
+    if (isExecutable(override)) return override;
+    throw new TerraformNotFoundError(`terraform binary not found or not executable: ${override} (from TERRAFORM_BINARY)`);
+  }
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, "terraform");
+    if (isExecutable(candidate)) return candidate;
+  }
+  throw new TerraformNotFoundError(
+    "terraform binary not found on PATH. Install Terraform >= 1.5 or set TERRAFORM_BINARY to its path.",
+  );
+}
+
+function listTfJson(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".tf.json"))
+    .map((e) => e.name)
+    .sort();
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function asObjects(v: Json | undefined): { [k: string]: Json }[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.flatMap(asObjects);
+  return typeof v === "object" ? [v] : [];
+}
+
+export interface RequiredProvider {
+  localName: string;
+  source: string;
+  file: string;
+}
+
+/** Reads `terraform.required_providers` from every *.tf.json file of a module. */
+export function requiredProviders(dir: string): { providers: RequiredProvider[]; diagnostics: Diagnostic[] } {
+  const providers: RequiredProvider[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of listTfJson(dir)) {
+    const file = path.join(dir, name);
+    let doc: Json;
+    try {
+      doc = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
+    } catch (err) {
+      // Terraform reports syntax errors itself, with positions.
+      void err;
+      continue;
+    }
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) continue;
+    for (const tf of asObjects(doc.terraform)) {
+      for (const rp of asObjects(tf.required_providers)) {
+        for (const [localName, req] of Object.entries(rp)) {
+          const source = req && typeof req === "object" && !Array.isArray(req) && typeof req.source === "string" ? req.source : `hashicorp/${localName}`;
+          providers.push({ localName, source, file });
+        }
+      }
+    }
+  }
+  return { providers, diagnostics };
+}
+
+function copyDir(src: string, dst: string): void {
+  fs.mkdirSync(dst, { recursive: true });
+  for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+    if (e.name === ".terraform" || e.name === "node_modules" || e.name === ".terraform.lock.hcl") continue;
+    const s = path.join(src, e.name);
+    const d = path.join(dst, e.name);
+    if (e.isDirectory()) copyDir(s, d);
+    else if (e.isFile()) fs.copyFileSync(s, d);
+  }
+}
+
+function stubScript(): string {
+  const candidates = [path.join(__dirname, "stub-provider.js"), path.join(__dirname, "..", "dist", "validate", "stub-provider.js")];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`compiled stub provider not found (run npm run build): ${candidates.join(", ")}`);
+  return found;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const schemaMemo = new Map<string, CachedSchema>();
+
+/** Ensures (extracting on first use) and returns the cached schema for a provider. */
+export function schemaFor(provider: KnownProvider): CachedSchema {
+  const memo = schemaMemo.get(provider.source);
+  if (memo) return memo;
+  const cached = ensureSchema(provider);
+  if (cached.extracted) schemaExtractions.push({ provider: provider.source, ms: cached.extractMs });
+  schemaMemo.set(provider.source, cached);
+  return cached;
+}
+
+interface TfJsonDiagnostic {
+  severity: string;
+  summary: string;
+  detail?: string;
+  address?: string;
+  range?: { filename: string; start: { line: number; column: number } };
+}
+
+function runProcess(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Validates one module directory with `terraform validate`. */
+export async function validateModule(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const terraform = findTerraform(options.terraformBinary);
+  const started = Date.now();
+  const result: ValidationResult = { dir, valid: false, errorCount: 0, warningCount: 0, diagnostics: [], providers: [], durationMs: 0 };
+  const finish = (): ValidationResult => {
+    result.errorCount = result.diagnostics.filter((d) => d.severity === "error").length;
+    result.warningCount = result.diagnostics.filter((d) => d.severity === "warning").length;
+    result.valid = result.errorCount === 0;
+    result.durationMs = Date.now() - started;
+    return result;
+  };
+
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    result.diagnostics.push({ severity: "error", summary: "Module directory not found", detail: `${dir} is not a directory.` });
+    return finish();
+  }
+  if (listTfJson(dir).length === 0) {
+    result.diagnostics.push({ severity: "error", summary: "No Terraform JSON files", detail: `${dir} contains no *.tf.json files.` });
+    return finish();
+  }
+
+  const { providers } = requiredProviders(dir);
+  const known = new Map<string, KnownProvider>();
+  for (const rp of providers) {
+    const kp = resolveProviderSource(rp.source);
+    if (!kp) {
+      result.diagnostics.push({
+        severity: "error",
+        summary: "Unsupported provider source",
+        detail:
+          `Provider "${rp.localName}" (source "${rp.source}") has no schema available offline. ` +
+          `Supported sources: hashicorp/aws, hashicorp/kubernetes, hashicorp/helm.`,
+        file: rp.file,
+      });
+      continue;
+    }
+    known.set(kp.source, kp);
+  }
+  result.providers = [...known.keys()].sort();
+  if (result.errorCount > 0 || result.diagnostics.some((d) => d.severity === "error")) return finish();
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tfvalidate-"));
+  try {
+    const moduleDir = path.join(tmp, "module");
+    const binDir = path.join(tmp, "providers");
+    copyDir(dir, moduleDir);
+    fs.mkdirSync(binDir);
+    const stub = stubScript();
+    const overrides: string[] = [];
+    for (const kp of known.values()) {
+      const cached = schemaFor(kp);
+      const launcher = path.join(binDir, `terraform-provider-${kp.name}`);
+      fs.writeFileSync(launcher, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(stub)} ${shellQuote(cached.responseFile)}\n`, { mode: 0o755 });
+      overrides.push(`    "${kp.source}" = ${JSON.stringify(binDir)}`);
+    }
+    const cliConfig = path.join(tmp, "terraformrc");
+    fs.writeFileSync(cliConfig, `provider_installation {\n  dev_overrides {\n${overrides.join("\n")}\n  }\n  direct {}\n}\n`);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      TF_DATA_DIR: path.join(tmp, "data"),
+      TF_PLUGIN_CACHE_DIR: "",
+    };
+    delete env.TF_LOG;
+    const run = await runProcess(terraform, ["validate", "-json", "-no-color"], moduleDir, env);
+    let parsed: { diagnostics?: TfJsonDiagnostic[] } | undefined;
+    try {
+      parsed = JSON.parse(run.stdout) as { diagnostics?: TfJsonDiagnostic[] };
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed) {
+      result.diagnostics.push({
+        severity: "error",
+        summary: "terraform validate failed",
+        detail: `exit code ${run.code}\n${run.stderr.trim() || run.stdout.trim()}`,
+      });
+      return finish();
+    }
+    for (const d of parsed.diagnostics ?? []) {
+      if (d.summary === DEV_OVERRIDE_WARNING) continue;
+      const diag: Diagnostic = {
+        severity: d.severity === "warning" ? "warning" : "error",
+        summary: d.summary,
+        detail: d.detail ?? "",
+      };
+      if (d.range) {
+        diag.file = path.join(dir, d.range.filename);
+        diag.line = d.range.start.line;
+        diag.column = d.range.start.column;
+      }
+      if (d.address) diag.address = d.address;
+      result.diagnostics.push(diag);
+    }
+    if (run.code !== 0 && !result.diagnostics.some((d) => d.severity === "error")) {
+      result.diagnostics.push({ severity: "error", summary: "terraform validate failed", detail: `exit code ${run.code}\n${run.stderr.trim()}` });
+    }
+    return finish();
+  } finally {
+    if (!options.keepTemp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Module directories under `root`: `root` itself when it holds *.tf.json files,
+ * otherwise every directory beneath it that does.
+ */
+export function findModules(root: string): string[] {
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return [];
+  if (listTfJson(root).length > 0) return [root];
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (!e.isDirectory() || e.name === "node_modules" || e.name.startsWith(".")) continue;
+      const sub = path.join(d, e.name);
+      if (listTfJson(sub).length > 0) out.push(sub);
+      walk(sub);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Validates every module found under `root` (see findModules), concurrently. */
+export async function validateAll(root: string, options: ValidateAllOptions = {}): Promise<ValidationResult[]> {
+  return validateModules(findModules(root), options);
+}
+
+/** Validates the given module directories concurrently. */
+export async function validateModules(dirs: string[], options: ValidateAllOptions = {}): Promise<ValidationResult[]> {
+  const terraformBinary = findTerraform(options.terraformBinary);
+  // Extract schemas up front (once), rather than racing inside concurrent runs.
+  for (const dir of dirs) {
+    if (!fs.existsSync(dir)) continue;
+    for (const rp of requiredProviders(dir).providers) {
+      const kp = resolveProviderSource(rp.source);
+      if (kp) schemaFor(kp);
+    }
+  }
+  const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
+  return mapConcurrent(dirs, concurrency, (dir) => validateModule(dir, { ...options, terraformBinary }));
+}
