@@ -109,18 +109,15 @@ export interface RequiredProvider {
 }
 
 /** Reads `terraform.required_providers` from every *.tf.json file of a module. */
-export function requiredProviders(dir: string): { providers: RequiredProvider[]; diagnostics: Diagnostic[] } {
+export function requiredProviders(dir: string): RequiredProvider[] {
   const providers: RequiredProvider[] = [];
-  const diagnostics: Diagnostic[] = [];
   for (const name of listTfJson(dir)) {
     const file = path.join(dir, name);
     let doc: Json;
     try {
       doc = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
-    } catch (err) {
-      // Terraform reports syntax errors itself, with positions.
-      void err;
-      continue;
+    } catch {
+      continue; // Terraform reports syntax errors itself, with positions.
     }
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) continue;
     for (const tf of asObjects(doc.terraform)) {
@@ -132,7 +129,7 @@ export function requiredProviders(dir: string): { providers: RequiredProvider[];
       }
     }
   }
-  return { providers, diagnostics };
+  return providers;
 }
 
 function copyDir(src: string, dst: string): void {
@@ -211,7 +208,7 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
     return finish();
   }
 
-  const { providers } = requiredProviders(dir);
+  const providers = requiredProviders(dir);
   const known = new Map<string, KnownProvider>();
   for (const rp of providers) {
     const kp = resolveProviderSource(rp.source);
@@ -229,7 +226,7 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
     known.set(kp.source, kp);
   }
   result.providers = [...known.keys()].sort();
-  if (result.errorCount > 0 || result.diagnostics.some((d) => d.severity === "error")) return finish();
+  if (result.diagnostics.some((d) => d.severity === "error")) return finish();
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tfvalidate-"));
   try {
@@ -341,7 +338,7 @@ export async function validateModules(dirs: string[], options: ValidateAllOption
   // Extract schemas up front (once), rather than racing inside concurrent runs.
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;
-    for (const rp of requiredProviders(dir).providers) {
+    for (const rp of requiredProviders(dir)) {
       const kp = resolveProviderSource(rp.source);
       if (kp) schemaFor(kp);
     }
