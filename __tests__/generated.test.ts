@@ -1,0 +1,72 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { blueprints } from "../blueprints/registry";
+import { generateModules } from "../emitter/generate";
+import { staleFiles, writeTreeAtomically } from "../emitter/write-tree";
+
+const REPO = path.resolve(__dirname, "..");
+const defaults = () => generateModules(blueprints.map((blueprint) => ({ blueprint })));
+
+describe("generated/", () => {
+  const tree = defaults();
+
+  test("is up to date with the blueprints (run `npm start` and commit the result)", () => {
+    expect(staleFiles(path.join(REPO, "generated"), tree)).toEqual([]);
+  });
+
+  test("holds a cluster module, an add-ons module and a README per blueprint", () => {
+    for (const { name } of blueprints) {
+      expect(tree.has(`${name}/README.md`)).toBe(true);
+      expect(tree.has(`${name}/cluster/versions.tf.json`)).toBe(true);
+      expect(tree.has(`${name}/addons/versions.tf.json`)).toBe(true);
+    }
+  });
+
+  test("is deterministic: two runs give byte-identical files", () => {
+    expect(defaults()).toEqual(tree);
+  });
+
+  test("carries no machine-specific or time-specific content", () => {
+    const all = [...tree.values()].join("\n");
+    expect(all).not.toContain(REPO);
+    expect(all).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:/);
+    expect(all).not.toContain("cdktf.out");
+  });
+});
+
+describe("writing generated/", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "generated-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("replaces the whole directory and leaves no staging directories behind", () => {
+    const out = path.join(dir, "generated");
+    fs.mkdirSync(path.join(out, "removed-blueprint"), { recursive: true });
+    fs.writeFileSync(path.join(out, "removed-blueprint", "main.tf.json"), "{}");
+    writeTreeAtomically(out, new Map([["a/main.tf.json", "{}\n"]]));
+    expect(fs.readdirSync(out)).toEqual(["a"]);
+    expect(fs.readdirSync(dir)).toEqual(["generated"]);
+  });
+
+  test("a failed write leaves the previous directory untouched", () => {
+    const out = path.join(dir, "generated");
+    writeTreeAtomically(out, new Map([["a/main.tf.json", "{}\n"]]));
+    // "a" as a file and as a directory cannot both exist: the write fails half-way.
+    expect(() => writeTreeAtomically(out, new Map([["a", "x"], ["a/b.tf.json", "{}"]]))).toThrow();
+    expect(fs.readFileSync(path.join(out, "a/main.tf.json"), "utf8")).toBe("{}\n");
+    expect(fs.readdirSync(dir)).toEqual(["generated"]);
+  });
+
+  test("staleFiles names changed, missing and extra files", () => {
+    const out = path.join(dir, "generated");
+    writeTreeAtomically(out, new Map([["a.json", "1"], ["b.json", "2"]]));
+    expect(staleFiles(out, new Map([["a.json", "changed"], ["c.json", "3"]]))).toEqual([
+      "a.json (changed)",
+      "b.json (not generated any more)",
+      "c.json (missing)",
+    ]);
+  });
+});

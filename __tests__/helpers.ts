@@ -1,0 +1,67 @@
+import { findBlueprint } from "../blueprints/registry";
+import { generateModules, GeneratedTree } from "../emitter/generate";
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One emitted module, its files merged into one Terraform JSON document for assertions. */
+export interface SynthesizedModule {
+  readonly files: Map<string, Json>;
+  readonly merged: Json;
+  resource(type: string, name: string): Json;
+  data(type: string, name: string): Json;
+  resources(type: string): Record<string, Json>;
+  variable(name: string): Json;
+  output(name: string): Json;
+  local(name: string): Json;
+}
+
+export interface SynthesizedBlueprint {
+  readonly tree: GeneratedTree;
+  readonly cluster: SynthesizedModule;
+  readonly addons: SynthesizedModule;
+}
+
+export function synthesize(blueprintName: string, settings?: unknown): SynthesizedBlueprint {
+  const tree = generateModules([{ blueprint: findBlueprint(blueprintName), settings }]);
+  return { tree, cluster: moduleOf(tree, `${blueprintName}/cluster/`), addons: moduleOf(tree, `${blueprintName}/addons/`) };
+}
+
+export function moduleOf(tree: GeneratedTree, prefix: string): SynthesizedModule {
+  const files = new Map<string, Json>();
+  const merged: Json = {};
+  for (const [path, content] of tree) {
+    if (!path.startsWith(prefix) || !path.endsWith(".tf.json")) continue;
+    const doc = JSON.parse(content) as Json;
+    files.set(path.slice(prefix.length), doc);
+    deepMerge(merged, doc);
+  }
+  const get = (section: Json | undefined, key: string, what: string) => {
+    if (!section || !(key in section)) throw new Error(`${prefix}: no ${what} ${key}`);
+    return section[key];
+  };
+  return {
+    files,
+    merged,
+    resource: (type, name) => get(merged.resource?.[type], name, `resource ${type}.`),
+    data: (type, name) => get(merged.data?.[type], name, `data ${type}.`),
+    resources: (type) => merged.resource?.[type] ?? {},
+    variable: (name) => get(merged.variable, name, "variable"),
+    output: (name) => get(merged.output, name, "output"),
+    local: (name) => get(merged.locals, name, "local"),
+  };
+}
+
+function deepMerge(target: Json, source: Json): void {
+  for (const [k, v] of Object.entries(source)) {
+    if (v && typeof v === "object" && !Array.isArray(v) && target[k] && typeof target[k] === "object") deepMerge(target[k], v);
+    else target[k] = v;
+  }
+}
+
+/** Every string anywhere in a JSON value. */
+export function allStrings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(allStrings);
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...allStrings(v)]);
+  return [];
+}
