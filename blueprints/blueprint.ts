@@ -18,6 +18,8 @@ export interface Blueprint<Schema extends SettingsSchema = SettingsSchema> {
   readonly composes: readonly string[];
   /** When to pick it, and when not. */
   readonly whenToUse: string;
+  /** Markdown for the generated README: what it is for, what it composes, cost drivers, when not to use it. */
+  readonly readme?: string;
   readonly settings: Schema;
   /** Builds the cluster module's constructs; returns what the add-ons side needs from it. */
   buildCluster(stack: BlueprintStack, settings: z.output<Schema>, inputs: ClusterInputs): ClusterHandoff;

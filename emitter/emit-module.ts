@@ -40,10 +40,14 @@ export function emitModule(stack: TerraformStack): ModuleFiles {
   };
 
   for (const [type, instances] of Object.entries((synthesized.resource ?? {}) as Blocks)) {
-    for (const [name, body] of Object.entries(instances)) put(fileFor(`${type}.${name}`), "resource", type, name, body);
+    for (const [name, body] of Object.entries(instances)) {
+      put(fileFor(`${type}.${name}`), "resource", type, name, ordered(body, RESOURCE_KEY_ORDER));
+    }
   }
   for (const [type, instances] of Object.entries((synthesized.data ?? {}) as Blocks)) {
-    for (const [name, body] of Object.entries(instances)) put(fileFor(`data.${type}.${name}`), "data", type, name, body);
+    for (const [name, body] of Object.entries(instances)) {
+      put(fileFor(`data.${type}.${name}`), "data", type, name, ordered(body, RESOURCE_KEY_ORDER));
+    }
   }
   for (const [name, body] of Object.entries((synthesized.locals ?? {}) as Record<string, unknown>)) {
     put(fileFor(`local.${name}`), "locals", undefined, name, body);
@@ -51,9 +55,11 @@ export function emitModule(stack: TerraformStack): ModuleFiles {
 
   const files: ModuleFiles = new Map();
   files.set("versions.tf.json", { terraform: versionsBlock(providersRequired(synthesized)) });
-  if (synthesized.variable) files.set("variables.tf.json", { variable: synthesized.variable });
+  if (synthesized.variable) files.set("variables.tf.json", { variable: mapValues(synthesized.variable, orderVariable) });
   for (const file of [...byFile.keys()].sort()) files.set(`${file}.tf.json`, byFile.get(file)!);
-  if (synthesized.output) files.set("outputs.tf.json", { output: synthesized.output });
+  if (synthesized.output) {
+    files.set("outputs.tf.json", { output: mapValues(synthesized.output, (o) => ordered(o, OUTPUT_KEY_ORDER)) });
+  }
 
   const unexpected = Object.keys(synthesized).filter(
     (k) => !["terraform", "provider", "resource", "data", "locals", "variable", "output"].includes(k),
@@ -102,6 +108,36 @@ function stripMetadata(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * Key order as a person writes Terraform: meta-arguments first, lifecycle last; a variable's type and
+ * description before its default; a validation's condition before its message. `*` is everything else,
+ * in synthesis order.
+ */
+const RESOURCE_KEY_ORDER = ["count", "for_each", "*", "dynamic", "depends_on", "lifecycle"];
+const VARIABLE_KEY_ORDER = ["type", "description", "default", "nullable", "sensitive", "validation"];
+const VALIDATION_KEY_ORDER = ["condition", "error_message"];
+const OUTPUT_KEY_ORDER = ["description", "value", "sensitive"];
+
+function ordered(value: unknown, order: readonly string[]): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const rank = (key: string) => {
+    const i = order.indexOf(key);
+    return i >= 0 ? i : order.indexOf("*");
+  };
+  return Object.fromEntries(entries.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => rank(a[0]) - rank(b[0]) || i - j).map(([e]) => e));
+}
+
+function orderVariable(variable: unknown): unknown {
+  const v = ordered(variable, VARIABLE_KEY_ORDER) as Record<string, unknown>;
+  if (Array.isArray(v.validation)) v.validation = v.validation.map((rule) => ordered(rule, VALIDATION_KEY_ORDER));
+  return v;
+}
+
+function mapValues(section: unknown, f: (v: unknown) => unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(section as Record<string, unknown>).map(([k, v]) => [k, f(v)]));
 }
 
 /** Two spaces, trailing newline: what a person would commit. */
