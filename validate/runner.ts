@@ -108,18 +108,35 @@ export interface RequiredProvider {
   file: string;
 }
 
-/** Reads `terraform.required_providers` from every *.tf.json file of a module. */
+function listTfJsonRecursive(dir: string): string[] {
+  const out = listTfJson(dir).map((f) => path.join(dir, f));
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules") out.push(...listTfJsonRecursive(path.join(dir, e.name)));
+  }
+  return out;
+}
+
+function readJson(file: string): { [k: string]: Json } | undefined {
+  try {
+    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
+    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : undefined;
+  } catch {
+    return undefined; // Terraform reports syntax errors itself, with positions.
+  }
+}
+
+/**
+ * Providers a module (and local child modules inside its directory) needs:
+ * every `terraform.required_providers` entry of its *.tf.json files, plus the
+ * provider Terraform implies (hashicorp/<prefix>) for resource and data types
+ * whose prefix has no required_providers entry.
+ */
 export function requiredProviders(dir: string): RequiredProvider[] {
   const providers: RequiredProvider[] = [];
-  for (const name of listTfJson(dir)) {
-    const file = path.join(dir, name);
-    let doc: Json;
-    try {
-      doc = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
-    } catch {
-      continue; // Terraform reports syntax errors itself, with positions.
-    }
-    if (!doc || typeof doc !== "object" || Array.isArray(doc)) continue;
+  const implied = new Map<string, string>();
+  for (const file of listTfJsonRecursive(dir)) {
+    const doc = readJson(file);
+    if (!doc) continue;
     for (const tf of asObjects(doc.terraform)) {
       for (const rp of asObjects(tf.required_providers)) {
         for (const [localName, req] of Object.entries(rp)) {
@@ -128,8 +145,26 @@ export function requiredProviders(dir: string): RequiredProvider[] {
         }
       }
     }
+    for (const kind of ["resource", "data"]) {
+      for (const block of asObjects(doc[kind])) {
+        for (const type of Object.keys(block)) {
+          const prefix = type.split("_")[0];
+          if (prefix && !implied.has(prefix)) implied.set(prefix, file);
+        }
+      }
+    }
+  }
+  for (const [prefix, file] of implied) {
+    if (!providers.some((p) => p.localName === prefix)) providers.push({ localName: prefix, source: `hashicorp/${prefix}`, file });
   }
   return providers;
+}
+
+function callsModules(dir: string): boolean {
+  return listTfJson(dir).some((f) => {
+    const doc = readJson(path.join(dir, f));
+    return doc !== undefined && doc.module !== undefined;
+  });
 }
 
 function copyDir(src: string, dst: string): void {
@@ -255,6 +290,15 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
       TF_PLUGIN_CACHE_DIR: "",
     };
     delete env.TF_LOG;
+    if (callsModules(moduleDir)) {
+      // Install (local) child modules; `terraform get` needs no provider registry.
+      const get = await runProcess(terraform, ["get", "-no-color"], moduleDir, env);
+      if (get.code !== 0) {
+        const detail = (get.stderr.trim() || get.stdout.trim()).split(moduleDir).join(dir);
+        result.diagnostics.push({ severity: "error", summary: "terraform get failed", detail });
+        return finish();
+      }
+    }
     const run = await runProcess(terraform, ["validate", "-json", "-no-color"], moduleDir, env);
     let parsed: { diagnostics?: TfJsonDiagnostic[] } | undefined;
     try {
@@ -296,7 +340,7 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
 
 /**
  * Module directories under `root`: `root` itself when it holds *.tf.json files,
- * otherwise every directory beneath it that does.
+ * otherwise every directory beneath it that does (not descending into modules).
  */
 export function findModules(root: string): string[] {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return [];
@@ -306,8 +350,9 @@ export function findModules(root: string): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       if (!e.isDirectory() || e.name === "node_modules" || e.name.startsWith(".")) continue;
       const sub = path.join(d, e.name);
+      // A module's subdirectories are its local child modules, not separate modules.
       if (listTfJson(sub).length > 0) out.push(sub);
-      walk(sub);
+      else walk(sub);
     }
   };
   walk(root);

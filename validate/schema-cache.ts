@@ -76,6 +76,12 @@ export function ensureSchema(provider: KnownProvider): CachedSchema {
   const stats: ExtractStats = { recursionCuts: 0, dynamicFallbacks: 0 };
   const schema = extractProviderSchema(pkg, provider.source, stats);
   fs.mkdirSync(dir, { recursive: true });
+  // Drop caches from other package / extractor versions.
+  for (const f of fs.readdirSync(dir)) {
+    if (f.startsWith(`schema-${base}-`) && !f.includes(".tmp") && path.join(dir, f) !== file && path.join(dir, f) !== responseFile) {
+      fs.rmSync(path.join(dir, f), { force: true });
+    }
+  }
   atomicWrite(file, JSON.stringify(schema));
   atomicWrite(responseFile, encodeSchemaResponse(schema));
   return { provider, file, responseFile, extracted: true, extractMs: Date.now() - t0, stats };

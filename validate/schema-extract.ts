@@ -32,7 +32,7 @@ import type {
 } from "./schema-types";
 
 /** Bump whenever the reconstruction changes, to invalidate caches. */
-export const EXTRACTOR_VERSION = 6;
+export const EXTRACTOR_VERSION = 7;
 
 interface InterfaceMember {
   tfName: string;
@@ -443,7 +443,18 @@ class Builder {
       // for object types mirror the parent's), accepting every value the object
       // type would and omitted optional children too.
       const computedOnly = item.flags.computed && !item.flags.optional && !item.flags.required;
-      if (computedOnly || Object.keys(inner.block_types ?? {}).length > 0) {
+      // Exception: a set whose children all mirror the parent's optional+computed
+      // flags is the SDKv2 "attributes as blocks" pattern (aws_security_group
+      // ingress/egress, aws_route_table route, aws_network_acl ingress/egress):
+      // a set of objects, where Terraform requires every object attribute.
+      const children = Object.values(inner.attributes ?? {});
+      const attrAsBlocks =
+        shape.coll === "set" &&
+        item.flags.computed &&
+        item.flags.optional &&
+        children.length > 0 &&
+        children.every((c) => c.computed && c.optional && !c.required && !c.nested_type);
+      if (computedOnly || attrAsBlocks || Object.keys(inner.block_types ?? {}).length > 0) {
         attributes[item.name] = { type: wrap(shape.coll, blockImpliedType(inner)), ...flagProps(item.flags) };
       } else {
         attributes[item.name] = {

@@ -80,7 +80,8 @@ export async function serveStub(schemaResponseFile: string): Promise<void> {
     ConfigureProvider: reply(empty),
     GetFunctions: reply({ functions: {}, diagnostics: [] }),
     StopProvider: reply({}),
-    // Plan-time RPCs: echo Terraform's own proposal (computed attributes stay null).
+    // Plan-time RPCs (not used by `terraform validate`; plan is not supported):
+    // echo Terraform's own proposal, leaving computed attributes null.
     UpgradeResourceState: ((call, cb) => {
       const req = call.request as { raw_state?: { json?: Buffer } };
       cb(null, { upgraded_state: { json: req.raw_state?.json ?? Buffer.from("null") }, diagnostics: [] });

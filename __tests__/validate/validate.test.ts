@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -143,6 +144,20 @@ describe("fixture modules", () => {
     expect(e[0].detail).toContain("a number is required");
   });
 
+  test("SDKv2 attributes-as-blocks sets need every object attribute (aws_security_group ingress)", () => {
+    const e = errors("attributes-as-blocks");
+    expect(e).toHaveLength(1);
+    expect(e[0].summary).toBe("Incorrect attribute value type");
+    expect(e[0].detail).toContain('Inappropriate value for attribute "ingress": element 0: attributes "description"');
+  });
+
+  test("local child modules are installed (terraform get) and validated with the root", () => {
+    const r = byName("valid-child-module");
+    expect(r.diagnostics).toEqual([]);
+    // The child directory is part of its parent, not a separate module.
+    expect(report.results.some((x) => x.dir.includes(path.join("valid-child-module", "modules")))).toBe(false);
+  });
+
   test("unknown provider source is a clear error", () => {
     const e = errors("unsupported-provider");
     expect(e).toHaveLength(1);
@@ -184,6 +199,24 @@ describe("CLI behaviour", () => {
     const r = runCli([path.join(FIXTURES, "valid")], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("terraform binary not found on PATH");
+  });
+});
+
+describe("child modules", () => {
+  test("errors inside a local child module are reported against the child's file", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "validate-child-"));
+    try {
+      fs.cpSync(path.join(FIXTURES, "valid-child-module"), tmp, { recursive: true });
+      const child = path.join(tmp, "modules", "role", "main.tf.json");
+      fs.writeFileSync(child, fs.readFileSync(child, "utf8").replace('"assume_role_policy"', '"assume_role_polcy"'));
+      const { status, report } = runJson([tmp]);
+      expect(status).toBe(1);
+      const e = report.results[0].diagnostics.find((d) => d.summary === "Extraneous JSON object property");
+      expect(e?.detail).toContain('"assume_role_polcy"');
+      expect(e?.file).toBe(child);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
