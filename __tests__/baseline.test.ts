@@ -229,7 +229,7 @@ describe("baseline EKS managed add-ons", () => {
 describe("baseline Helm add-ons", () => {
   test("AWS Load Balancer Controller: upstream IAM policy, Pod Identity, explicit region and VPC", () => {
     expect(cluster.local("aws_load_balancer_controller_policy")).toEqual(JSON.parse(JSON.stringify(awsLoadBalancerControllerPolicy)));
-    expect(cluster.resource("aws_eks_pod_identity_association", "aws_load_balancer_controller_pod_identity")).toMatchObject({
+    expect(cluster.resource("aws_eks_pod_identity_association", "aws_load_balancer_controller")).toMatchObject({
       namespace: "kube-system",
       service_account: "aws-load-balancer-controller",
       role_arn: "${aws_iam_role.aws_load_balancer_controller.arn}",
@@ -264,7 +264,7 @@ describe("baseline Helm add-ons", () => {
     expect(values.rbac.serviceAccount.name).toBe("cluster-autoscaler");
     expect(values.extraArgs.expander).toBe("${var.cluster_autoscaler_expander}");
     expect(addons.variable("cluster_autoscaler_expander").default).toBe("least-waste");
-    expect(cluster.resource("aws_eks_pod_identity_association", "cluster_autoscaler_pod_identity").service_account).toBe("cluster-autoscaler");
+    expect(cluster.resource("aws_eks_pod_identity_association", "cluster_autoscaler").service_account).toBe("cluster-autoscaler");
   });
 
   test("the expander is configurable from the settings", () => {

@@ -41,7 +41,7 @@ export class NodeBootstrapAddons extends Construct {
         Object.entries(kubernetesReleases).map(([version, r]) => [version, { kube_proxy: r.kubeProxy, coredns: r.coredns }]),
       ),
     );
-    const forCluster = (key: string) => `\${local.${byKubernetesVersion.friendlyUniqueId}[${bareVar(props.kubernetesVersion)}].${key}}`;
+    const forCluster = (key: string) => `\${local.${byKubernetesVersion.friendlyUniqueId}[${props.kubernetesVersion}].${key}}`;
     this.versionsForCluster = { kubeProxy: forCluster("kube_proxy"), coredns: forCluster("coredns") };
 
     // IRSA rather than Pod Identity: aws-node starts before anything else on a new node.
@@ -134,9 +134,4 @@ export class WorkloadAddons extends Construct {
       });
     }
   }
-}
-
-/** `${var.x}` → `var.x`, to index a local map by a variable. */
-function bareVar(token: string): string {
-  return token;
 }

@@ -5,6 +5,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicyDocument } from "./iam-policy-document";
 import { RoleTrust, ServiceRole } from "./iam";
+import { ofType } from "./terraform";
 
 /**
  * How a pod gets AWS credentials. EKS Pod Identity for pods on EC2 nodes (no OIDC trust to manage);
@@ -80,14 +81,14 @@ export class WorkloadRole extends Construct {
         policy: Fn.jsonencode(document.expression),
         tags: cluster.tags,
       });
-      new IamRolePolicyAttachment(this, `${props.address}_policy_attachment`, {
+      new IamRolePolicyAttachment(ofType(this, "policy_attachment"), props.address, {
         role: this.serviceRole.role.name,
         policyArn: policy.arn,
       });
     }
 
     if (props.identity === "podIdentity" && props.associate !== false) {
-      this.association = new EksPodIdentityAssociation(this, props.address + "_pod_identity", {
+      this.association = new EksPodIdentityAssociation(ofType(this, "pod_identity_association"), props.address, {
         clusterName: cluster.clusterName,
         namespace: props.namespace,
         serviceAccount: props.serviceAccount,

@@ -1,0 +1,46 @@
+import * as fs from "fs";
+import * as path from "path";
+import { blueprints } from "../blueprints/registry";
+import { Json, synthesize } from "./helpers";
+
+/**
+ * Resource addresses are public API: renaming or removing one makes Terraform destroy the resource
+ * on a user's next apply. The addresses of every release are recorded in resource-addresses.json;
+ * a change must be deliberate (with a `moved` block for a rename) and recorded by running
+ * `UPDATE_ADDRESSES=1 npx jest __tests__/addresses.test.ts`.
+ */
+const LOCK = path.join(__dirname, "resource-addresses.json");
+
+function addressesOf(module: { merged: Json }): string[] {
+  const out: string[] = [];
+  for (const [type, instances] of Object.entries((module.merged.resource ?? {}) as Json)) {
+    for (const name of Object.keys(instances)) out.push(`${type}.${name}`);
+  }
+  for (const [type, instances] of Object.entries((module.merged.data ?? {}) as Json)) {
+    for (const name of Object.keys(instances)) out.push(`data.${type}.${name}`);
+  }
+  return out.sort();
+}
+
+const current: Record<string, string[]> = {};
+for (const { name } of blueprints) {
+  const { cluster, addons } = synthesize(name);
+  current[`${name}/cluster`] = addressesOf(cluster);
+  current[`${name}/addons`] = addressesOf(addons);
+}
+
+if (process.env.UPDATE_ADDRESSES) {
+  fs.writeFileSync(LOCK, JSON.stringify(current, null, 2) + "\n");
+}
+const locked = JSON.parse(fs.readFileSync(LOCK, "utf8")) as Record<string, string[]>;
+
+describe.each(Object.keys(current))("%s resource addresses", (module) => {
+  test("no recorded address disappeared (a rename needs a moved block)", () => {
+    const recorded = locked[module] ?? [];
+    expect(recorded.filter((a) => !current[module].includes(a))).toEqual([]);
+  });
+
+  test("every address is recorded", () => {
+    expect(current[module].filter((a) => !(locked[module] ?? []).includes(a))).toEqual([]);
+  });
+});
