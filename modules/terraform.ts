@@ -20,14 +20,19 @@ export interface ModuleVariableProps {
 
 /** A module input. The construct id is the variable name, so it must be snake_case. */
 export function moduleVariable(scope: Construct, name: string, props: ModuleVariableProps): TerraformVariable {
-  return new TerraformVariable(scope, name, {
+  // CDKTF snake_cases every key of a variable's default ("kube-system" → "kube_system", "node-role" →
+  // "node_role"); an override is written verbatim, so object defaults go through one.
+  const objectDefault = typeof props.default === "object" && props.default !== null;
+  const variable = new TerraformVariable(scope, name, {
     type: props.type,
     description: props.description,
-    default: props.default,
+    default: objectDefault ? undefined : props.default,
     nullable: false,
     sensitive: props.sensitive,
     validation: props.rules?.map((r) => ({ condition: `\${${r.condition}}`, errorMessage: r.message })),
   });
+  if (objectDefault) variable.addOverride("default", props.default);
+  return variable;
 }
 
 /** `resource[*].attribute` for a resource created with `count`. */
