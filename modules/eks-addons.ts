@@ -18,7 +18,13 @@ interface AddonBase {
   readonly identity: ClusterIdentityRefs;
 }
 
-export interface NodeBootstrapAddonsProps extends AddonBase {}
+export interface NodeBootstrapAddonsProps extends AddonBase {
+  /**
+   * Default true. Off for Fargate-only clusters: the agent is a DaemonSet, which Fargate does not
+   * run, and EKS Pod Identity does not support Fargate pods (they use IRSA).
+   */
+  readonly podIdentityAgent?: boolean;
+}
 
 /**
  * The add-ons a node needs before it can become Ready: the VPC CNI (network policy enforcement on,
@@ -73,14 +79,18 @@ export class NodeBootstrapAddons extends Construct {
       ...RESOLVE_CONFLICTS,
       tags: props.identity.tags,
     });
-    const podIdentityAgent = new EksAddon(this, "eks_pod_identity_agent", {
-      clusterName: props.clusterName,
-      addonName: "eks-pod-identity-agent",
-      addonVersion: eksAddonVersions.eksPodIdentityAgent,
-      ...RESOLVE_CONFLICTS,
-      tags: props.identity.tags,
-    });
-    this.addons = [vpcCni, kubeProxy, podIdentityAgent];
+    this.addons = [vpcCni, kubeProxy];
+    if (props.podIdentityAgent !== false) {
+      this.addons.push(
+        new EksAddon(this, "eks_pod_identity_agent", {
+          clusterName: props.clusterName,
+          addonName: "eks-pod-identity-agent",
+          addonVersion: eksAddonVersions.eksPodIdentityAgent,
+          ...RESOLVE_CONFLICTS,
+          tags: props.identity.tags,
+        }),
+      );
+    }
   }
 }
 

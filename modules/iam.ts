@@ -6,7 +6,12 @@ import { IamPolicyDocument } from "./iam-policy-document";
 
 /** Who may assume a role. */
 export type RoleTrust =
-  | { readonly kind: "service"; readonly service: string }
+  | {
+      readonly kind: "service";
+      readonly service: string;
+      /** Confused-deputy guard: only requests on behalf of resources whose ARN matches (aws:SourceArn, ArnLike). */
+      readonly sourceArnLike?: string;
+    }
   /** EKS Pod Identity: the agent assumes the role on behalf of the pod and tags the session. */
   | { readonly kind: "podIdentity" }
   /** IRSA: a service account's projected token, exchanged through the cluster's OIDC provider. */
@@ -24,7 +29,14 @@ export function trustPolicy(trust: RoleTrust): IamPolicyDocument {
     case "service":
       return {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: trust.service }, Action: "sts:AssumeRole" }],
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: trust.service },
+            Action: "sts:AssumeRole",
+            ...(trust.sourceArnLike === undefined ? {} : { Condition: { ArnLike: { "aws:SourceArn": trust.sourceArnLike } } }),
+          },
+        ],
       };
     case "podIdentity":
       return {

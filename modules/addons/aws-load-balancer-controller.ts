@@ -14,6 +14,11 @@ export interface AwsLoadBalancerControllerIamProps {
   readonly cluster: ClusterIdentityRefs;
   /** Pod Identity for pods on EC2 nodes; IRSA on Fargate. */
   readonly identity: WorkloadIdentity;
+  /**
+   * Whether to output `aws_load_balancer_controller_role_arn`. Default true; false when the
+   * blueprint hands the ARN to the add-ons module, which outputs it under the same name.
+   */
+  readonly output?: boolean;
 }
 
 /** Cluster-module side: the controller's IAM role with the upstream policy, and its Pod Identity association. */
@@ -32,7 +37,7 @@ export class AwsLoadBalancerControllerIam extends Construct {
       identity: props.identity,
       cluster: props.cluster,
       policy: awsLoadBalancerControllerPolicy,
-      outputName: "aws_load_balancer_controller_role_arn",
+      outputName: props.output === false ? undefined : "aws_load_balancer_controller_role_arn",
     }).arn;
   }
 }

@@ -9,6 +9,7 @@ import { chartRelease, Placement } from "./helm-release";
 export interface MetricsServerValues {
   readonly replicas: number;
   readonly podDisruptionBudget: { readonly enabled: true; readonly minAvailable: number };
+  readonly containerPort?: number;
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly tolerations?: Placement["tolerations"];
 }
@@ -19,6 +20,11 @@ export interface MetricsServerProps {
   /** Default 2 with a disruption budget, so `kubectl top` and HPAs keep working through a drain. */
   readonly replicas?: number;
   readonly placement?: Placement;
+  /**
+   * The port metrics-server listens on. The chart's default, 10250, clashes on Fargate, where the
+   * pod shares its address with the Fargate kubelet (kubernetes-sigs/metrics-server#1271). Default: the chart's.
+   */
+  readonly containerPort?: number;
 }
 
 /** metrics-server: resource metrics for `kubectl top` and Horizontal Pod Autoscalers. No AWS permissions. */
@@ -31,6 +37,7 @@ export class MetricsServer extends Construct {
     const values: MetricsServerValues = {
       replicas: props.replicas ?? 2,
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      ...(props.containerPort === undefined ? {} : { containerPort: props.containerPort }),
       ...props.placement,
     };
     this.release = chartRelease(this, {
