@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
 import { AMI_TYPES, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 /**
  * The settings every blueprint shares, validated once before any construct is built.
@@ -223,7 +224,7 @@ const commonSettings = z.strictObject({ ...commonSettingsShape, clusterName: z.s
 /** The parsed settings every blueprint has (its own schema adds node groups, add-on tuning, …). */
 export type CommonSettings = z.output<typeof commonSettings>;
 
-/** Rules that span fields: CIDR overlaps between the VPC and the public endpoint allow-list. */
+/** Rules that span fields: overlaps within the public endpoint allow-list, and with the VPC it would be reached from. */
 export function checkNetworkRules(
   s: { network: z.output<typeof network>; endpoint: z.output<typeof endpoint> },
   ctx: z.RefinementCtx,
@@ -240,17 +241,32 @@ export function checkNetworkRules(
       }
     }
   }
+  // Addresses inside the VPC reach the API server through the private endpoint, never the public one.
+  const vpcCidr = s.network.mode === "create" ? s.network.vpcCidr : undefined;
+  cidrs.forEach((cidr, i) => {
+    if (vpcCidr && cidrsOverlap(cidr, vpcCidr)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["endpoint", "publicAccessCidrs", i],
+        message: `${cidr} overlaps the VPC CIDR ${vpcCidr}; traffic from inside the VPC uses the private endpoint, so list only public ranges`,
+      });
+    }
+  });
 }
 
-/** One line per problem: `field.path: rule`. */
-export function formatSettingsError(error: z.ZodError, prefix = ""): string {
+/**
+ * One line per problem: `field.path: rule`. Given the schema and the input, an unknown key names
+ * the closest known one (`nodeGroup: unknown setting (did you mean nodeGroups?)`).
+ */
+export function formatSettingsError(error: z.ZodError, prefix = "", source?: { schema: z.ZodType; input: unknown }): string {
   return error.issues
     .map((issue) => {
       const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
       if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((k) => `${[path, k].filter(Boolean).join(".")}: unknown setting`).join("\n");
+        const hint = (k: string) => (source ? unknownKeyHint(source.schema, issue.path, k, source.input) : "");
+        return issue.keys.map((k) => `${[path, k].filter(Boolean).join(".")}: unknown setting${hint(k)}`).join("\n");
       }
-      return `${path || "(settings)"}: ${issue.message}`;
+      return `${path || "(settings)"}: ${issue.message}${source ? numberForStringHint(issue, source.input) : ""}`;
     })
     .join("\n");
 }
@@ -265,6 +281,6 @@ export class SettingsError extends Error {
 /** Parse settings with a blueprint's schema, or throw a SettingsError naming every bad field. */
 export function parseSettings<S extends z.ZodType>(blueprint: string, schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw new SettingsError(blueprint, formatSettingsError(result.error));
+  if (!result.success) throw new SettingsError(blueprint, formatSettingsError(result.error, "", { schema, input }));
   return result.data;
 }
