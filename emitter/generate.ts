@@ -1,8 +1,17 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { App } from "cdktf";
 import { Blueprint } from "../blueprints/blueprint";
 import { buildBlueprintStacks } from "../blueprints/stacks";
 import { emitModule, ModuleFiles, renderJson } from "./emit-module";
 import { blueprintReadme } from "./readme";
+
+/**
+ * Emission reads stacks in memory and never writes the app's output directory, but cdktf's App creates
+ * it; keep that out of the caller's working directory (the CLI runs in users' projects).
+ */
+const EMIT_OUTDIR = path.join(os.tmpdir(), "cdktf-eks-blueprints-emit");
 
 /** Relative path → file content, for a whole `generated/` tree. */
 export type GeneratedTree = Map<string, string>;
@@ -21,7 +30,8 @@ export function generateModules(requests: readonly BlueprintRequest[]): Generate
   const tree: GeneratedTree = new Map();
   for (const { blueprint, settings } of requests) {
     // One app per blueprint: no stack of one blueprint can see another's constructs.
-    const app = new App({ outdir: "cdktf.out", skipValidation: true, context: { excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" } });
+    fs.mkdirSync(EMIT_OUTDIR, { recursive: true }); // before App's own non-recursive mkdir, which races in parallel runs
+    const app = new App({ outdir: EMIT_OUTDIR, skipValidation: true, context: { excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" } });
     const stacks = buildBlueprintStacks(app, blueprint, settings, "module");
     const cluster = emitModule(stacks.cluster);
     const addons = emitModule(stacks.addons);
