@@ -11,24 +11,26 @@ export function writeTreeAtomically(outDir: string, tree: GeneratedTree): void {
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
+  // mkdtemp makes a 0700 directory; the tree itself is made with the usual (umask) permissions.
+  const fresh = path.join(staging, "tree");
   try {
+    fs.mkdirSync(fresh);
     for (const [relative, content] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
-      const file = path.join(staging, relative);
+      const file = path.join(fresh, relative);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, content);
     }
     const previous = fs.existsSync(target) ? `${staging}.old` : undefined;
     if (previous) fs.renameSync(target, previous);
     try {
-      fs.renameSync(staging, target);
+      fs.renameSync(fresh, target);
     } catch (error) {
       if (previous) fs.renameSync(previous, target);
       throw error;
     }
     if (previous) fs.rmSync(previous, { recursive: true, force: true });
-  } catch (error) {
+  } finally {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw error;
   }
 }
 
