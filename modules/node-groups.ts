@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, ITerraformDependable, TerraformIterator, TerraformLocal, TerraformOutput, Token } from "cdktf";
+import { AutoscalingGroupTagA } from "@cdktf/provider-aws/lib/autoscaling-group-tag";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { setModuleFile } from "./blueprint-stack";
@@ -19,9 +20,14 @@ export interface NodeGroupVariable {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: ReadonlyArray<{ readonly key: string; readonly value?: string; readonly effect: string }>;
   readonly max_unavailable_percentage: number;
+  /**
+   * Extended resources a node of the group offers, as Cluster Autoscaler node-template tags
+   * (e.g. `{ "nvidia.com/gpu": "1" }`). Only in modules built with `nodeTemplateTags`.
+   */
+  readonly node_template_resources?: Readonly<Record<string, string>>;
 }
 
-const NODE_GROUPS_TYPE = `map(object({
+const NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE = (withNodeTemplate: boolean) => `map(object({
     instance_types             = list(string)
     capacity_type              = optional(string, "ON_DEMAND")
     ami_type                   = optional(string, "AL2023_x86_64_STANDARD")
@@ -31,7 +37,9 @@ const NODE_GROUPS_TYPE = `map(object({
     disk_size_gib              = optional(number, 50)
     labels                     = optional(map(string), {})
     taints                     = optional(list(object({ key = string, value = optional(string), effect = string })), [])
-    max_unavailable_percentage = optional(number, 33)
+    max_unavailable_percentage = optional(number, 33)${
+      withNodeTemplate ? "\n    node_template_resources    = optional(map(string), {})" : ""
+    }
   }))`;
 
 const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
@@ -46,6 +54,12 @@ export interface NodeGroupsProps {
   readonly nodeGroups: Readonly<Record<string, NodeGroupVariable>>;
   /** Add-ons the nodes need before they can become Ready (the CNI above all). */
   readonly dependsOn: ITerraformDependable[];
+  /**
+   * Tag each group's Auto Scaling group with Cluster Autoscaler node-template hints (its labels,
+   * taints and `node_template_resources`), so that a group scaled to zero can still be scaled up
+   * for pods that need them. Default false (the variable then has no `node_template_resources`).
+   */
+  readonly nodeTemplateTags?: boolean;
 }
 
 /**
@@ -65,7 +79,7 @@ export class NodeGroups extends Construct {
     setModuleFile(this, "node_groups");
 
     const groups = moduleVariable(this, "node_groups", {
-      type: NODE_GROUPS_TYPE,
+      type: NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE(props.nodeTemplateTags === true),
       description:
         "EKS managed node groups by name. Sizes must satisfy min_size <= desired_size <= max_size; desired_size is only the initial size, the Cluster Autoscaler owns it afterwards.",
       default: props.nodeGroups,
@@ -185,6 +199,8 @@ export class NodeGroups extends Construct {
       content: { key: "${taint.value.key}", value: "${taint.value.value}", effect: "${taint.value.effect}" },
     });
 
+    if (props.nodeTemplateTags) this.addNodeTemplateTags();
+
     new TerraformOutput(this, "node_role_arn", {
       value: this.nodeRole.role.arn,
       description: "ARN of the IAM role of the managed node groups' instances.",
@@ -192,6 +208,32 @@ export class NodeGroups extends Construct {
     new TerraformOutput(this, "node_group_arns", {
       value: `\${{ for name, group in ${this.nodeGroups.fqn} : name => group.arn }}`,
       description: "ARNs of the managed node groups, by name.",
+    });
+  }
+
+  /**
+   * EKS does not copy a managed node group's labels and taints to its Auto Scaling group, and the
+   * Cluster Autoscaler only learns a group's extended resources (GPUs) from ASG tags. One
+   * `aws_autoscaling_group_tag` per label, taint and resource of every group, on the ASG EKS created.
+   * (For never-scaled groups the autoscaler can also read labels and taints from eks:DescribeNodegroup.)
+   */
+  private addNodeTemplateTags(): void {
+    const prefix = "k8s.io/cluster-autoscaler/node-template";
+    const effects = `{ NO_SCHEDULE = "NoSchedule", NO_EXECUTE = "NoExecute", PREFER_NO_SCHEDULE = "PreferNoSchedule" }`;
+    const tags = new TerraformLocal(
+      this,
+      "cluster_autoscaler_node_template_tags",
+      `\${merge(flatten([for name, g in var.node_groups : [` +
+        `{ for k, v in g.labels : format("%s/label/%s", name, k) => { node_group = name, key = format("${prefix}/label/%s", k), value = v } }, ` +
+        `{ for t in g.taints : format("%s/taint/%s", name, t.key) => { node_group = name, key = format("${prefix}/taint/%s", t.key), value = format("%s:%s", t.value == null ? "" : t.value, ${effects}[t.effect]) } }, ` +
+        `{ for r, q in g.node_template_resources : format("%s/resources/%s", name, r) => { node_group = name, key = format("${prefix}/resources/%s", r), value = q } }` +
+        `]])...)}`,
+    );
+    const each = TerraformIterator.fromMap(tags.expression as unknown as Record<string, unknown>);
+    new AutoscalingGroupTagA(this, "node_template", {
+      forEach: each,
+      autoscalingGroupName: `\${${this.nodeGroups.fqn}[each.value.node_group].resources[0].autoscaling_groups[0].name}`,
+      tag: { key: each.getString("key"), value: each.getString("value"), propagateAtLaunch: false },
     });
   }
 }

@@ -43,6 +43,8 @@ export interface ClusterAutoscalerValues {
   readonly rbac: { readonly serviceAccount: { readonly create: true; readonly name: string } };
   readonly extraArgs: Readonly<Record<string, string | boolean | number>>;
   readonly podDisruptionBudget: { readonly maxUnavailable: number };
+  /** Priority → regular expressions over Auto Scaling group names; read when the expander includes `priority`. */
+  readonly expanderPriorities?: Readonly<Record<string, readonly string[]>>;
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly tolerations?: Placement["tolerations"];
 }
@@ -56,6 +58,12 @@ export interface ClusterAutoscalerChartProps {
   readonly expander: ClusterAutoscalerExpander;
   /** Default of `cluster_autoscaler_scale_down_unneeded_time`. */
   readonly scaleDownUnneededTime: string;
+  /**
+   * Default of `cluster_autoscaler_expander_priorities`: priority (higher wins) → regular expressions
+   * matched against Auto Scaling group names (EKS names them `eks-<node group>-<uuid>`). The chart
+   * renders them into the `cluster-autoscaler-priority-expander` ConfigMap. Default: no variable.
+   */
+  readonly expanderPriorities?: Readonly<Record<string, readonly string[]>>;
   /** Extra command-line flags for a blueprint's tuning (e.g. spot). Default none. */
   readonly extraArgs?: Readonly<Record<string, string | boolean | number>>;
   readonly placement?: Placement;
@@ -90,6 +98,20 @@ export class ClusterAutoscalerChart extends Construct {
         },
       ],
     });
+    const priorities =
+      props.expanderPriorities &&
+      moduleVariable(this, "cluster_autoscaler_expander_priorities", {
+        type: "map(list(string))",
+        description:
+          "Priority expander configuration: priority (a number; higher wins) to regular expressions over Auto Scaling group names (eks-<node group>-<uuid>). Used when cluster_autoscaler_expander is priority.",
+        default: props.expanderPriorities,
+        rules: [
+          {
+            condition: "alltrue([for p, _ in var.cluster_autoscaler_expander_priorities : can(tonumber(p))])",
+            message: "cluster_autoscaler_expander_priorities keys must be numbers (priorities; higher wins).",
+          },
+        ],
+      });
     const values: ClusterAutoscalerValues = {
       cloudProvider: "aws",
       awsRegion: props.region,
@@ -105,6 +127,7 @@ export class ClusterAutoscalerChart extends Construct {
         ...props.extraArgs,
       },
       podDisruptionBudget: { maxUnavailable: 1 },
+      ...(priorities ? { expanderPriorities: priorities.value as Record<string, string[]> } : {}),
       ...props.placement,
     };
     this.release = chartRelease(this, {
