@@ -1,0 +1,51 @@
+import * as fs from "fs";
+import * as path from "path";
+import { closestMatch } from "../blueprints/settings-hints";
+import { CliError, EXIT } from "./errors";
+
+/** Errors of bad input, recognised by name so that this module loads nothing heavy. */
+const BAD_INPUT = new Set(["SettingsError", "SettingsFileError", "UnknownBlueprintError"]);
+
+/** The CliError (exit code 2) for a bad-input error from the library, or undefined for anything else. */
+export function badInput(error: unknown, settingsFile?: string): CliError | undefined {
+  if (error instanceof CliError) return error;
+  if (!(error instanceof Error) || !BAD_INPUT.has(error.name)) return undefined;
+  if (error.name === "SettingsError") {
+    const { blueprint, details } = error as Error & { blueprint: string; details: string };
+    const where = settingsFile ? ` in ${settingsFile}` : "";
+    return new CliError(`invalid settings for blueprint "${blueprint}"${where}:\n${details}`, EXIT.badInput);
+  }
+  return new CliError(error.message, EXIT.badInput);
+}
+
+export function unknownBlueprint(name: string, known: readonly string[]): CliError {
+  const match = closestMatch(name, known);
+  return new CliError(`unknown blueprint "${name}"${match ? ` (did you mean ${match}?)` : ""}; available: ${known.join(", ")}`, EXIT.badInput);
+}
+
+/**
+ * Fail early (before minutes of work) when `dir` cannot be a writable directory: it, or its nearest
+ * existing ancestor, is not a directory or not writable.
+ */
+export function assertWritableDir(dir: string, flag: string): void {
+  const target = path.resolve(dir);
+  let existing = target;
+  while (!fs.existsSync(existing)) {
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  const problem = (why: string) => new CliError(`${flag} ${dir}: cannot write there: ${why}`, EXIT.badInput);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(existing);
+  } catch (error) {
+    throw problem((error as Error).message);
+  }
+  if (!stat.isDirectory()) throw problem(`${existing === target ? dir : existing} is not a directory`);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw problem(`${existing} is not writable`);
+  }
+}

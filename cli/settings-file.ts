@@ -1,0 +1,97 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+
+/**
+ * Settings files: JSON (`.json`) or YAML (anything else), the same shape as a blueprint's TypeScript
+ * props plus two optional keys that are not settings: `blueprint` (which blueprint the file is for)
+ * and `$schema` (for editors). Syntax errors name the line and column.
+ */
+export interface SettingsFile {
+  readonly path: string;
+  /** The `blueprint:` key, if the file names one. */
+  readonly blueprint?: string;
+  /** Everything else: the blueprint's settings as written, validated later by its zod schema. */
+  readonly settings: Record<string, unknown>;
+}
+
+/** A settings file that cannot be read or parsed. The message names the file, and the line and column of a syntax error. */
+export class SettingsFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsFileError";
+  }
+}
+
+/** Keys a settings file may hold besides the blueprint's settings. */
+export const FILE_ONLY_KEYS = ["blueprint", "$schema"] as const;
+
+export function readSettingsFile(file: string): SettingsFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message;
+    throw new SettingsFileError(`cannot read settings file ${file}: ${why}`);
+  }
+  return parseSettingsText(text, file);
+}
+
+export function parseSettingsText(text: string, file: string): SettingsFile {
+  const isJson = path.extname(file).toLowerCase() === ".json";
+  const data = isJson ? parseJson(text, file) : parseYaml(text, file);
+  if (data === null || data === undefined) return { path: file, settings: {} };
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new SettingsFileError(`${file}: the settings must be a mapping of setting names to values, not ${Array.isArray(data) ? "a list" : `a ${typeof data}`}`);
+  }
+  const { blueprint, $schema, ...settings } = data as Record<string, unknown>;
+  if (blueprint !== undefined && typeof blueprint !== "string") {
+    throw new SettingsFileError(`${file}: blueprint: must be the name of a blueprint (a string)`);
+  }
+  if ($schema !== undefined && typeof $schema !== "string") {
+    throw new SettingsFileError(`${file}: $schema: must be a string (the URL or path of a JSON Schema)`);
+  }
+  return { path: file, blueprint, settings };
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const { line, column } = lineAndColumn(text, at ? Number(at[1]) : text.length);
+    const reason = message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/\s*in JSON at position \d+/, "");
+    throw new SettingsFileError(`${file}:${line}:${column}: JSON syntax error: ${reason}\n${codeFrame(text, line, column)}`);
+  }
+}
+
+function parseYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const [first] = doc.errors;
+  if (first) {
+    const { line, col } = first.linePos?.[0] ?? { line: 1, col: 1 };
+    const reason = first.message.split(/ at line \d+, column \d+/)[0];
+    throw new SettingsFileError(`${file}:${line}:${col}: YAML syntax error: ${reason}\n${codeFrame(text, line, col)}`);
+  }
+  return doc.toJS();
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+function codeFrame(text: string, line: number, column: number): string {
+  const source = text.split("\n")[line - 1] ?? "";
+  return `${String(line).padStart(4)} | ${source}\n     | ${" ".repeat(Math.max(0, column - 1))}^`;
+}
+
+/** The blueprint to use: `--blueprint`, the file's `blueprint:` key, or both when they agree. */
+export function chooseBlueprintName(flag: string | undefined, file: SettingsFile | undefined): string | undefined {
+  if (flag && file?.blueprint && flag !== file.blueprint) {
+    throw new SettingsFileError(`--blueprint ${flag} conflicts with "blueprint: ${file.blueprint}" in ${file.path}; pass one, or make them agree`);
+  }
+  return flag ?? file?.blueprint;
+}
