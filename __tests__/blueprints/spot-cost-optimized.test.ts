@@ -56,7 +56,7 @@ describe("spot-cost-optimized capacity", () => {
     expect(tag.for_each).toBe("${local.cluster_autoscaler_node_template_tags}");
     expect(tag.autoscaling_group_name).toBe("${aws_eks_node_group.this[each.value.node_group].resources[0].autoscaling_groups[0].name}");
     expect(tag.tag).toEqual({ key: "${each.value.key}", value: "${each.value.value}", propagate_at_launch: false });
-    const local = cluster.local("cluster_autoscaler_node_template_tags") as string;
+    const local = cluster.local("cluster_autoscaler_node_template_tags") as unknown as string;
     expect(local).toContain('format("k8s.io/cluster-autoscaler/node-template/label/%s", k)');
     expect(local).toContain('format("k8s.io/cluster-autoscaler/node-template/taint/%s", t.key)');
   });
