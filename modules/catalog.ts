@@ -97,4 +97,22 @@ export const helmCharts = {
     version: "3.13.0",
     appVersion: "0.8.0",
   },
+  /**
+   * NVIDIA device plugin (gpu blueprint). 0.19.0: github.com/NVIDIA/k8s-device-plugin CHANGELOG
+   * (v0.19.0 follows v0.18.2); the chart is served from the Helm repository (Renovate's
+   * "Update Helm release nvidia-device-plugin to v0.19.0", shaman007/home-k3s#111).
+   */
+  nvidiaDevicePlugin: {
+    repository: "https://nvidia.github.io/k8s-device-plugin",
+    chart: "nvidia-device-plugin",
+    version: "0.19.0",
+    appVersion: "0.19.0",
+  },
+  /** DCGM exporter (gpu blueprint, optional). Chart 4.8.3 published by NVIDIA/dcgm-exporter#712 (tag 4.6.0-4.8.3). */
+  dcgmExporter: {
+    repository: "https://nvidia.github.io/dcgm-exporter/helm-charts",
+    chart: "dcgm-exporter",
+    version: "4.8.3",
+    appVersion: "4.6.0-4.8.3",
+  },
 } as const satisfies Record<string, HelmChart>;

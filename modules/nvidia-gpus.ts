@@ -1,0 +1,42 @@
+/**
+ * NVIDIA GPU instance types EKS runs with its x86_64 NVIDIA AMIs (AL2023_x86_64_NVIDIA,
+ * BOTTLEROCKET_x86_64_NVIDIA): GPUs per instance, and the GPU for the `k8s.amazonaws.com/accelerator`
+ * label the Cluster Autoscaler reads. Source: Amazon EC2 accelerated computing instance
+ * specifications (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html).
+ *
+ * Left out on purpose: g5g (Graviton with NVIDIA T4G, needs arm64 NVIDIA AMIs, which this project
+ * does not support), p6e-gb200 (Grace, arm64), g6f/gr6f (fractional GPUs), and the retired p2/g3/g4ad
+ * (g4ad is AMD).
+ */
+export interface NvidiaGpuFamily {
+  /** `k8s.amazonaws.com/accelerator` value. */
+  readonly gpu: string;
+  /** GPUs per instance, by size. */
+  readonly gpusBySize: Readonly<Record<string, number>>;
+}
+
+const SMALL_TO_16XL = { xlarge: 1, "2xlarge": 1, "4xlarge": 1, "8xlarge": 1, "16xlarge": 1 } as const;
+
+export const NVIDIA_GPU_FAMILIES: Readonly<Record<string, NvidiaGpuFamily>> = {
+  g4dn: { gpu: "nvidia-t4", gpusBySize: { ...SMALL_TO_16XL, "12xlarge": 4, metal: 8 } },
+  g5: { gpu: "nvidia-a10g", gpusBySize: { ...SMALL_TO_16XL, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8 } },
+  g6: { gpu: "nvidia-l4", gpusBySize: { ...SMALL_TO_16XL, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8 } },
+  gr6: { gpu: "nvidia-l4", gpusBySize: { "4xlarge": 1, "8xlarge": 1 } },
+  g6e: { gpu: "nvidia-l40s", gpusBySize: { ...SMALL_TO_16XL, "12xlarge": 4, "24xlarge": 4, "48xlarge": 8 } },
+  p3: { gpu: "nvidia-tesla-v100", gpusBySize: { "2xlarge": 1, "8xlarge": 4, "16xlarge": 8 } },
+  p3dn: { gpu: "nvidia-tesla-v100", gpusBySize: { "24xlarge": 8 } },
+  p4d: { gpu: "nvidia-a100", gpusBySize: { "24xlarge": 8 } },
+  p4de: { gpu: "nvidia-a100", gpusBySize: { "24xlarge": 8 } },
+  p5: { gpu: "nvidia-h100", gpusBySize: { "4xlarge": 1, "48xlarge": 8 } },
+  p5e: { gpu: "nvidia-h200", gpusBySize: { "48xlarge": 8 } },
+  p5en: { gpu: "nvidia-h200", gpusBySize: { "48xlarge": 8 } },
+  "p6-b200": { gpu: "nvidia-b200", gpusBySize: { "48xlarge": 8 } },
+};
+
+/** The GPU count and GPU of an instance type, or undefined when it is not in the table. */
+export function nvidiaGpuOf(instanceType: string): { readonly gpus: number; readonly gpu: string } | undefined {
+  const [family, size] = instanceType.split(".");
+  const known = NVIDIA_GPU_FAMILIES[family];
+  const gpus = known?.gpusBySize[size];
+  return known && gpus !== undefined ? { gpus, gpu: known.gpu } : undefined;
+}
