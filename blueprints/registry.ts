@@ -1,10 +1,11 @@
 import { Blueprint } from "./blueprint";
 import { baseline } from "./baseline";
 import { fargateOnly } from "./fargate-only";
+import { gpu } from "./gpu";
 import { spotCostOptimized } from "./spot-cost-optimized";
 
 /** Every blueprint, in the order `list` shows them. Adding one = one file + one line here. */
-export const blueprints = [baseline, spotCostOptimized, fargateOnly] as const satisfies readonly Blueprint[];
+export const blueprints = [baseline, spotCostOptimized, fargateOnly, gpu] as const satisfies readonly Blueprint[];
 
 export type BlueprintName = (typeof blueprints)[number]["name"];
 

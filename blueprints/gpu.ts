@@ -1,0 +1,274 @@
+import { z } from "zod";
+import { AwsLoadBalancerControllerChart, AwsLoadBalancerControllerIam } from "../modules/addons/aws-load-balancer-controller";
+import { AddonContext } from "../modules/addons/context";
+import { ClusterAutoscalerChart, ClusterAutoscalerIam } from "../modules/addons/cluster-autoscaler";
+import { DcgmExporter } from "../modules/addons/dcgm-exporter";
+import { Gp3StorageClass } from "../modules/addons/gp3-storage-class";
+import { Toleration } from "../modules/addons/helm-release";
+import { MetricsServer } from "../modules/addons/metrics-server";
+import { NvidiaDevicePlugin } from "../modules/addons/nvidia-device-plugin";
+import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
+import { NodeGroups, NodeGroupVariable } from "../modules/node-groups";
+import { NVIDIA_GPU_FAMILIES, nvidiaGpuOf } from "../modules/nvidia-gpus";
+import { Blueprint } from "./blueprint";
+import { networkAndControlPlane, nodeGroupVariables } from "./compose";
+import { addonSettingsShape, checkNetworkRules, commonSettingsShape, NodeGroupSettings, nodeGroups } from "./settings";
+
+export const GPU_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"] as const;
+export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
+
+/** The taint that keeps non-GPU pods off GPU nodes (pods requesting nvidia.com/gpu tolerate it). */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+export const GPU_TOLERATION: Toleration = { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect };
+/** On every GPU node: it has NVIDIA GPUs (the device plugin chart's own affinity also matches this label). */
+export const GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
+/** "true" where the Helm device plugin must run; "false" on Bottlerocket, which runs the plugin on the host. */
+export const DEVICE_PLUGIN_LABEL = "nvidia.com/gpu.deploy.device-plugin";
+/** The Cluster Autoscaler's GPU label: a node with it is not "ready" for GPU pods until GPUs are advertised. */
+export const ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as g6.xlarge");
+
+const gpuNodeGroup = z
+  .strictObject({
+    /** NVIDIA GPU instance types with the same GPU count (see modules/nvidia-gpus.ts). */
+    instanceTypes: z.array(instanceType).min(1, "must list at least one instance type"),
+    /** Default ON_DEMAND: Spot GPU capacity is scarce and interruptions lose work. */
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    /** Default AL2023_x86_64_NVIDIA (driver and container toolkit in the AMI; device plugin from Helm). */
+    amiType: z.enum(GPU_AMI_TYPES).default("AL2023_x86_64_NVIDIA"),
+    /** Default 0: no GPU node (and no GPU bill) until a pod asks for nvidia.com/gpu. */
+    minSize: z.number().int().min(0, "must be 0 or more").default(0),
+    desiredSize: z.number().int().min(0, "must be 0 or more").default(0),
+    maxSize: z.number().int().min(1, "must be 1 or more").max(1000, "must be at most 1000 (EKS quota)"),
+    /** Default 200 GiB encrypted gp3: CUDA images and model weights are large. */
+    diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB").default(200),
+    /** Extra Kubernetes labels. The GPU labels are added by the blueprint. */
+    labels: z.record(z.string(), z.string()).default({}),
+    maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
+  })
+  .superRefine((g, ctx) => {
+    if (g.minSize > g.maxSize) ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
+    if (g.desiredSize < g.minSize) ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is less than minSize ${g.minSize}` });
+    if (g.desiredSize > g.maxSize) ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is greater than maxSize ${g.maxSize}` });
+    const path = ["instanceTypes"];
+    const graviton = g.instanceTypes.filter((t) => t.startsWith("g5g."));
+    if (graviton.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${graviton.join(", ")}: g5g is Graviton (arm64) with NVIDIA T4G GPUs and needs arm64 NVIDIA AMIs, which this blueprint does not support`,
+      });
+    }
+    const notGpu = g.instanceTypes.filter((t) => !t.startsWith("g5g.") && nvidiaGpuOf(t) === undefined);
+    if (notGpu.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${notGpu.join(", ")} ${notGpu.length === 1 ? "is not an NVIDIA GPU instance type" : "are not NVIDIA GPU instance types"} this blueprint knows (families: ${Object.keys(NVIDIA_GPU_FAMILIES).join(", ")})`,
+      });
+    }
+    const counts = [...new Set(g.instanceTypes.map((t) => nvidiaGpuOf(t)?.gpus).filter((n) => n !== undefined))];
+    if (counts.length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `mixes instance types with ${counts.join(" and ")} GPUs; one group must have one GPU count, which the Cluster Autoscaler is told through the ASG tag k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu`,
+      });
+    }
+  });
+export type GpuNodeGroupSettings = z.output<typeof gpuNodeGroup>;
+
+export const gpuSettings = z
+  .strictObject({
+    ...commonSettingsShape,
+    clusterName: commonSettingsShape.clusterName.default("gpu"),
+    /** CPU node groups. Default: "system", 2–4 on-demand 2-vCPU nodes for add-ons and CPU workloads. */
+    nodeGroups: nodeGroups.prefault({
+      system: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 2, maxSize: 4 },
+    }),
+    /**
+     * GPU node groups, tainted nvidia.com/gpu=true:NoSchedule. Default "gpu": 0–4 single-GPU nodes, g6.xlarge (L4)
+     * first, then g5.xlarge (A10G), then g6e.xlarge (L40S) when the former are unavailable.
+     */
+    gpuNodeGroups: z
+      .record(z.string(), gpuNodeGroup)
+      .refine((groups) => Object.keys(groups).length > 0, "must define at least one GPU node group")
+      .prefault({ gpu: { instanceTypes: ["g6.xlarge", "g5.xlarge", "g6e.xlarge"], maxSize: 4 } }),
+    addons: z
+      .strictObject({
+        ...addonSettingsShape,
+        /** Default false: NVIDIA DCGM exporter (GPU metrics for Prometheus) on the GPU nodes. */
+        dcgmExporter: z.boolean().default(false),
+      })
+      .prefault({}),
+  })
+  .superRefine((s, ctx) => {
+    checkNetworkRules(s, ctx);
+    for (const name of Object.keys(s.gpuNodeGroups)) {
+      if (name in s.nodeGroups) {
+        ctx.addIssue({ code: "custom", path: ["gpuNodeGroups", name], message: `${name} is also a CPU node group; node group names must be unique` });
+      }
+      if (!/^[a-z][a-z0-9-]{0,29}$/.test(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gpuNodeGroups", name],
+          message: "node group names must be 1-30 characters: lower-case letters, digits and hyphens, starting with a letter",
+        });
+      }
+    }
+  });
+
+export type GpuSettings = z.output<typeof gpuSettings>;
+
+/** A GPU group as a node group: the GPU taint and labels added, its GPU count for the Cluster Autoscaler. */
+export function gpuNodeGroupVariable(g: GpuNodeGroupSettings): NodeGroupVariable {
+  const gpus = g.instanceTypes.map((t) => nvidiaGpuOf(t)!);
+  const models = [...new Set(gpus.map((x) => x.gpu))];
+  const asNodeGroup: NodeGroupSettings = {
+    ...g,
+    labels: {
+      ...g.labels,
+      "node-role": "gpu",
+      [GPU_PRESENT_LABEL]: "true",
+      [DEVICE_PLUGIN_LABEL]: g.amiType === "AL2023_x86_64_NVIDIA" ? "true" : "false",
+      // One GPU model names it; a group that falls back across models says only "nvidia".
+      [ACCELERATOR_LABEL]: models.length === 1 ? models[0] : "nvidia",
+    },
+    taints: [{ ...GPU_TAINT }],
+  };
+  const [variable] = Object.values(nodeGroupVariables({ group: asNodeGroup }));
+  return { ...variable, node_template_resources: { "nvidia.com/gpu": String(gpus[0].gpus) } };
+}
+
+export const gpu: Blueprint<typeof gpuSettings> = {
+  name: "gpu",
+  summary: "CPU system nodes plus NVIDIA GPU node groups that scale from zero, with the NVIDIA device plugin.",
+  composes: [
+    "VPC (3 AZs, public/private/intra subnets, NAT, flow logs)",
+    "EKS control plane (private endpoint, KMS secrets encryption, access entries, all control-plane logs)",
+    "managed node groups: CPU \"system\" (on-demand) and GPU groups on AL2023 NVIDIA (or Bottlerocket NVIDIA) AMIs, tainted nvidia.com/gpu, 200 GiB encrypted root volumes, scaling from zero",
+    "Cluster Autoscaler node-template tags (labels, taint, nvidia.com/gpu count) on the GPU groups' Auto Scaling groups",
+    "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
+    "Helm: NVIDIA device plugin (GPU nodes only), optional DCGM exporter, AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+  ],
+  whenToUse:
+    "Pick it for inference, training and GPU batch jobs on NVIDIA instances. Not for arm64 GPUs (g5g), Trainium/Inferentia, or multi-node training that needs EFA (not configured yet).",
+  readme: `
+## What it is for
+
+NVIDIA GPU workloads — model inference, fine-tuning, GPU batch jobs — next to ordinary CPU services, paying for GPU
+instances only while GPU pods run: GPU groups start at zero nodes and the Cluster Autoscaler adds one when a pod
+requests \`nvidia.com/gpu\`.
+
+## What it composes
+
+- **\`system\` CPU node group** (on-demand \`m6i/m6a/m7i.large\`, 2–4 nodes) for CoreDNS, the controllers and CPU pods.
+- **GPU node groups** (\`gpuNodeGroups\`; default \`gpu\`: \`g6.xlarge\` (L4), then \`g5.xlarge\` (A10G), then
+  \`g6e.xlarge\` (L40S), 0–4 nodes, on-demand). Each GPU node is:
+  - tainted \`nvidia.com/gpu=true:NoSchedule\`, so only pods that tolerate it land there — add
+    \`tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]\` and
+    \`resources.limits: {nvidia.com/gpu: 1}\` to GPU pods;
+  - labelled \`node-role=gpu\`, \`nvidia.com/gpu.present=true\`, \`k8s.amazonaws.com/accelerator=<gpu>\` (e.g.
+    \`nvidia-l4\`; \`nvidia\` when a group falls back across models) and \`nvidia.com/gpu.deploy.device-plugin\`;
+  - booted from \`AL2023_x86_64_NVIDIA\` (default; the AMI carries the NVIDIA driver and container toolkit) or
+    \`BOTTLEROCKET_x86_64_NVIDIA\` (driver, toolkit and the device plugin itself are part of the OS);
+  - given a 200 GiB encrypted gp3 root volume (the data volume on Bottlerocket), IMDSv2 with hop limit 1.
+- **Instance type checks**: every type of a GPU group must be in the project's table of NVIDIA GPU instances
+  (g4dn, g5, g6, gr6, g6e, p3, p3dn, p4d, p4de, p5, p5e, p5en, p6-b200) and all types of a group must have the same
+  GPU count; anything else is a settings error naming the types. g5g (Graviton + T4G) is refused: it needs arm64
+  NVIDIA AMIs.
+- **Scale from zero**: managed node group tags do not reach the Auto Scaling group, so the module writes
+  \`k8s.io/cluster-autoscaler/node-template/label/*\`, \`…/taint/nvidia.com/gpu = true:NoSchedule\` and
+  \`…/resources/nvidia.com/gpu = <GPUs per instance>\` as \`aws_autoscaling_group_tag\` resources on each group's ASG.
+  Without them the autoscaler would not know that a node of an empty group offers GPUs and tolerable taints.
+  (For never-scaled groups it can also read labels and taints from \`eks:DescribeNodegroup\`, which its policy allows.)
+- **NVIDIA device plugin** (Helm, kube-system), selecting \`nvidia.com/gpu.deploy.device-plugin=true\` and tolerating
+  the GPU taint: it runs on AL2023 GPU nodes only, never on CPU nodes, and not on Bottlerocket, which runs its own.
+- **DCGM exporter** (\`addons.dcgmExporter: true\`, off by default): GPU utilisation, memory and error metrics on
+  port 9400 of every GPU node; no ServiceMonitor is created (no Prometheus Operator here).
+- The rest as baseline: Load Balancer Controller, Cluster Autoscaler (least-waste), metrics-server, EBS CSI with gp3.
+
+## Rough monthly cost drivers
+
+- **GPU instances dominate**, but only while they run: in us-east-1 on-demand, \`g6.xlarge\` is about $0.80 per hour
+  and \`g5.xlarge\` about $1.01 per hour — roughly $590 and $730 per month if kept up around the clock; 8-GPU
+  \`p4d\`/\`p5\` instances cost tens of dollars per hour. With \`minSize: 0\` an idle cluster pays for no GPU; a
+  GPU node is removed after the autoscaler's scale-down delay (10 minutes unneeded by default).
+- **CPU system nodes**: two \`m6i.large\`, about $140 per month; **EKS control plane** about $73 per month.
+- **Storage and transfer**: 200 GiB gp3 per GPU node (about $16 per node-month while it exists); pulling multi-GB CUDA
+  images and model weights through the NAT gateway ($0.045 per GB) — use ECR in-region or VPC endpoints, and cache
+  weights on EFS/FSx or in the image.
+- **Capacity**: GPU quotas (\`Running On-Demand G and VT instances\`, \`P instances\`) start low; raise them first.
+  Spot GPU capacity (\`capacityType: SPOT\`) is cheaper but scarce and interruptible.
+
+## When not to use it
+
+- CPU-only clusters (use baseline or spot-cost-optimized), arm64 GPUs (g5g), AWS Trainium/Inferentia.
+- **Multi-node distributed training over EFA** (p4d/p5 with NCCL across nodes): this blueprint does not yet attach
+  EFA interfaces, create a cluster placement group or pin the group to the zones that offer the type. Single-node
+  multi-GPU jobs on p4d/p5 work.
+- Fractional GPU sharing (MIG, time-slicing) needs device plugin configuration this blueprint does not set.
+`,
+  settings: gpuSettings,
+
+  buildCluster(stack, settings, inputs) {
+    const { cluster, network, identity } = networkAndControlPlane(stack, settings, inputs);
+    const bootstrap = new NodeBootstrapAddons(stack, "node_bootstrap_addons", {
+      clusterName: identity.clusterName,
+      kubernetesVersion: cluster.kubernetesVersion,
+      identity,
+    });
+    const gpuGroups = Object.fromEntries(Object.entries(settings.gpuNodeGroups).map(([name, g]) => [name, gpuNodeGroupVariable(g)]));
+    const groups = new NodeGroups(stack, "node_groups", {
+      ...inputs,
+      clusterName: identity.clusterName,
+      kubernetesVersion: cluster.kubernetesVersion,
+      subnetIds: network.privateSubnetIds,
+      nodeGroups: { ...nodeGroupVariables(settings.nodeGroups), ...gpuGroups },
+      dependsOn: bootstrap.addons,
+      nodeTemplateTags: true,
+    });
+    new WorkloadAddons(stack, "workload_addons", {
+      clusterName: identity.clusterName,
+      kubernetesVersion: cluster.kubernetesVersion,
+      identity,
+      versionsForCluster: bootstrap.versionsForCluster,
+      compute: [groups.nodeGroups],
+    });
+    new AwsLoadBalancerControllerIam(stack, "aws_load_balancer_controller_iam", { cluster: identity, identity: "podIdentity" });
+    new ClusterAutoscalerIam(stack, "cluster_autoscaler_iam", { cluster: identity });
+    return {};
+  },
+
+  buildAddons(stack, settings, inputs) {
+    const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
+    const where = { clusterName: context.clusterName, region: context.region };
+    const lbc = new AwsLoadBalancerControllerChart(stack, "aws_load_balancer_controller", {
+      ...where,
+      vpcId: context.vpcId,
+      replicas: settings.addons.awsLoadBalancerController.replicas,
+    });
+    new ClusterAutoscalerChart(stack, "cluster_autoscaler", {
+      ...where,
+      ...settings.addons.clusterAutoscaler,
+      dependsOn: [lbc.release],
+    });
+    new MetricsServer(stack, "metrics_server", { dependsOn: [lbc.release] });
+    new Gp3StorageClass(stack, "storage");
+
+    const gpuGroups = Object.values(settings.gpuNodeGroups);
+    if (gpuGroups.some((g) => g.amiType === "AL2023_x86_64_NVIDIA")) {
+      new NvidiaDevicePlugin(stack, "nvidia_device_plugin", {
+        placement: { nodeSelector: { [DEVICE_PLUGIN_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
+        dependsOn: [lbc.release],
+      });
+    }
+    if (settings.addons.dcgmExporter) {
+      new DcgmExporter(stack, "dcgm_exporter", {
+        placement: { nodeSelector: { [GPU_PRESENT_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
+        dependsOn: [lbc.release],
+      });
+    }
+  },
+};
