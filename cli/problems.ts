@@ -2,20 +2,34 @@ import * as fs from "fs";
 import * as path from "path";
 import { closestMatch } from "../blueprints/settings-hints";
 import { CliError, EXIT } from "./errors";
+import type { SettingsFile } from "./settings-file";
 
 /** Errors of bad input, recognised by name so that this module loads nothing heavy. */
 const BAD_INPUT = new Set(["SettingsError", "SettingsFileError", "UnknownBlueprintError"]);
 
 /** The CliError (exit code 2) for a bad-input error from the library, or undefined for anything else. */
-export function badInput(error: unknown, settingsFile?: string): CliError | undefined {
+export function badInput(error: unknown, settingsFile?: SettingsFile): CliError | undefined {
   if (error instanceof CliError) return error;
   if (!(error instanceof Error) || !BAD_INPUT.has(error.name)) return undefined;
   if (error.name === "SettingsError") {
     const { blueprint, details } = error as Error & { blueprint: string; details: string };
-    const where = settingsFile ? ` in ${settingsFile}` : "";
-    return new CliError(`invalid settings for blueprint "${blueprint}"${where}:\n${details}`, EXIT.badInput);
+    const where = settingsFile ? ` in ${settingsFile.path}` : "";
+    return new CliError(`invalid settings for blueprint "${blueprint}"${where}:\n${located(details, settingsFile)}`, EXIT.badInput);
   }
   return new CliError(error.message, EXIT.badInput);
+}
+
+/** Prefix each `path: rule` line with where the setting is written: `settings.yaml:7:5: nodeGroups.general: …`. */
+function located(details: string, file: SettingsFile | undefined): string {
+  if (!file?.locate) return details;
+  return details
+    .split("\n")
+    .map((line) => {
+      const settingPath = line.slice(0, line.indexOf(": "));
+      const where = settingPath && settingPath !== "(settings)" ? file.locate!(settingPath) : undefined;
+      return where ? `${where}: ${line}` : line;
+    })
+    .join("\n");
 }
 
 export function unknownBlueprint(name: string, known: readonly string[]): CliError {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 
 /**
  * Settings files: JSON (`.json`) or YAML (anything else), the same shape as a blueprint's TypeScript
@@ -13,6 +13,8 @@ export interface SettingsFile {
   readonly blueprint?: string;
   /** Everything else: the blueprint's settings as written, validated later by its zod schema. */
   readonly settings: Record<string, unknown>;
+  /** `file:line:column` of a setting (`nodeGroups.general.minSize`), or of the nearest enclosing one written in the file. */
+  locate?(settingPath: string): string | undefined;
 }
 
 /** A settings file that cannot be read or parsed. The message names the file, and the line and column of a syntax error. */
@@ -46,13 +48,38 @@ export function parseSettingsText(text: string, file: string): SettingsFile {
     throw new SettingsFileError(`${file}: the settings must be a mapping of setting names to values, not ${Array.isArray(data) ? "a list" : `a ${typeof data}`}`);
   }
   const { blueprint, $schema, ...settings } = data as Record<string, unknown>;
+  const locate = (settingPath: string) => locateSetting(text, file, settingPath);
   if (blueprint !== undefined && typeof blueprint !== "string") {
     throw new SettingsFileError(`${file}: blueprint: must be the name of a blueprint (a string)`);
   }
   if ($schema !== undefined && typeof $schema !== "string") {
     throw new SettingsFileError(`${file}: $schema: must be a string (the URL or path of a JSON Schema)`);
   }
-  return { path: file, blueprint, settings };
+  return { path: file, blueprint, settings, locate };
+}
+
+/** Where a dotted setting path is written: its key, or the key of the nearest enclosing setting found. YAML parses JSON too. */
+function locateSetting(text: string, file: string, settingPath: string): string | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  let node: unknown = doc.contents;
+  let offset: number | undefined;
+  for (const segment of settingPath.split(".")) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      if (!pair || !isScalar(pair.key)) break;
+      offset = pair.key.range?.[0];
+      node = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(segment)) {
+      const item = node.items[Number(segment)] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      offset = item.range?.[0];
+      node = item;
+    } else break;
+  }
+  if (offset === undefined) return undefined;
+  const { line, col } = lineCounter.linePos(offset);
+  return `${file}:${line}:${col}`;
 }
 
 function parseJson(text: string, file: string): unknown {

@@ -26,12 +26,12 @@ const cases: Case[] = [
   {
     name: "unknown settings key (typo)",
     ...withSettings(yaml("blueprint: baseline", "nodeGroup: {}")),
-    messages: ['invalid settings for blueprint "baseline" in settings.yaml:', "nodeGroup: unknown setting (did you mean nodeGroups?)"],
+    messages: ['invalid settings for blueprint "baseline" in settings.yaml:', "settings.yaml:2:1: nodeGroup: unknown setting (did you mean nodeGroups?)"],
   },
   {
     name: "unknown nested settings key (typo)",
     ...withSettings(yaml("blueprint: baseline", "network:", "  mode: create", "  vpcCIDR: 10.1.0.0/16")),
-    messages: ["network.vpcCIDR: unknown setting (did you mean vpcCidr?)"],
+    messages: ["settings.yaml:4:3: network.vpcCIDR: unknown setting (did you mean vpcCidr?)"],
   },
   {
     name: "invalid cluster name",
@@ -68,10 +68,15 @@ const cases: Case[] = [
     ...withSettings(yaml("blueprint: baseline", "network:", "  mode: create", "  availabilityZoneCount: 1")),
     messages: ["network.availabilityZoneCount: must be at least 2: EKS requires subnets in at least two availability zones"],
   },
-  { name: "min > desired", ...withSettings(group(3, 2, 5)), messages: ["nodeGroups.general: desiredSize 2 is less than minSize 3"] },
+  {
+    name: "invalid setting in a JSON file, located",
+    ...withSettings('{\n  "blueprint": "baseline",\n  "network": {"mode": "create", "availabilityZoneCount": 1}\n}\n', "settings.json"),
+    messages: ["settings.json:3:33: network.availabilityZoneCount: must be at least 2"],
+  },
+  { name: "min > desired", ...withSettings(group(3, 2, 5)), messages: ["settings.yaml:3:3: nodeGroups.general: desiredSize 2 is less than minSize 3"] },
   { name: "desired > max", ...withSettings(group(1, 9, 5)), messages: ["nodeGroups.general: desiredSize 9 is greater than maxSize 5"] },
   { name: "min > max", ...withSettings(group(6, 6, 5)), messages: ["nodeGroups.general: minSize 6 is greater than maxSize 5"] },
-  { name: "empty instance-type list", ...withSettings(group(1, 1, 2, "[]")), messages: ["nodeGroups.general.instanceTypes: must list at least one instance type"] },
+  { name: "empty instance-type list", ...withSettings(group(1, 1, 2, "[]")), messages: ["settings.yaml:4:5: nodeGroups.general.instanceTypes: must list at least one instance type"] },
   {
     name: "node groups in fargate-only",
     ...withSettings(group(1, 1, 2).replace("blueprint: baseline", "blueprint: fargate-only")),

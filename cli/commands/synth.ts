@@ -84,7 +84,7 @@ export async function runSynth(options: SynthOptions): Promise<number> {
     info(`wrote ${targetTree.size} files to ${targetDir}`);
     return EXIT.ok;
   } catch (error) {
-    throw badInput(error, file?.path) ?? error;
+    throw badInput(error, file) ?? error;
   }
 }
 
