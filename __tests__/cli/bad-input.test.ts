@@ -83,6 +83,11 @@ const cases: Case[] = [
     messages: ['invalid settings for blueprint "fargate-only" in settings.yaml:', "nodeGroups: unknown setting: fargate-only runs no EC2 nodes"],
   },
   {
+    name: "non-GPU instance types in a GPU node group",
+    ...withSettings(yaml("blueprint: gpu", "gpuNodeGroups:", "  training:", "    instanceTypes: [g6.xlarge, m6i.large]", "    maxSize: 2")),
+    messages: ['invalid settings for blueprint "gpu" in settings.yaml:', "settings.yaml:4:5: gpuNodeGroups.training.instanceTypes: m6i.large is not an NVIDIA GPU instance type this blueprint knows"],
+  },
+  {
     name: "JSON syntax error",
     ...withSettings('{\n  "blueprint": "baseline",\n  "clusterName": "demo",\n}\n', "settings.json"),
     messages: ["settings.json:4:1: JSON syntax error: ", "   4 | }"],
@@ -177,8 +182,4 @@ describe("bad input: message, exit code 2, nothing written", () => {
     expect(after).toEqual(before);
   });
 
-  // PENDING(gpu blueprint, another engineer): once `gpu` is in the registry, add a case here: a gpu
-  // settings file whose node group lists a non-GPU type (e.g. instanceTypes: [m6i.large]), asserting
-  // the gpu schema's message for nodeGroups.<name>.instanceTypes, exit code 2 and nothing written.
-  test.todo("gpu: non-GPU instance types in a GPU node group (pending the gpu blueprint)");
 });
