@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { kubernetesVersions } from "../../modules/catalog";
 import { tempDir } from "./run-cli";
 
 /** The prompts of `init` on a terminal, with @clack/prompts answering from a script. */
@@ -44,7 +45,8 @@ describe("init on a terminal", () => {
 
   test("asks for the blueprint (one line each), cluster name, region and version, checking answers with the blueprint's schema", async () => {
     const dir = path.join(tempDir("init-tty"), "proj");
-    answers.push("baseline", "demo-tty", "ap-southeast-2", "1.36", true);
+    const newest = kubernetesVersions[kubernetesVersions.length - 1];
+    answers.push("baseline", "demo-tty", "ap-southeast-2", newest, true);
     expect(await runInit(dir, {})).toBe(0);
 
     expect(asked.map((a) => `${a.kind}: ${a.message}`)).toEqual([
@@ -61,15 +63,15 @@ describe("init on a terminal", () => {
     expect(namePrompt.defaultValue).toBe("baseline");
     expect(regionPrompt.validate!("Europe")).toBe("must be an AWS region code such as us-east-1");
     expect(regionPrompt.defaultValue).toBe("us-east-1");
-    expect(versionPrompt.options!.map((o) => o.value)).toEqual(["1.34", "1.35", "1.36"]);
+    expect(versionPrompt.options!.map((o) => o.value)).toEqual(kubernetesVersions);
 
     const settings = fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8");
-    expect(settings).toContain('blueprint: baseline\nclusterName: demo-tty\nregion: ap-southeast-2\nkubernetesVersion: "1.36"\n');
+    expect(settings).toContain(`blueprint: baseline\nclusterName: demo-tty\nregion: ap-southeast-2\nkubernetesVersion: "${newest}"\n`);
   });
 
   test("flags given are not asked again", async () => {
     const dir = path.join(tempDir("init-tty"), "proj");
-    answers.push("eu-north-1", "1.35", true);
+    answers.push("eu-north-1", kubernetesVersions[0], true);
     expect(await runInit(dir, { blueprint: "fargate-only", name: "serverless" })).toBe(0);
     expect(asked.map((a) => a.message)).toEqual(["AWS region", "Kubernetes version", `Write the project to ${dir}?`]);
     expect(fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8")).toContain("blueprint: fargate-only\nclusterName: serverless\nregion: eu-north-1\n");

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { findBlueprint } from "../../blueprints/registry";
 import { generateModules } from "../../emitter/generate";
+import { kubernetesVersions } from "../../modules/catalog";
 import { REPO, run, runCli, snapshot, tempDir } from "./run-cli";
 
 /**
@@ -13,12 +14,13 @@ import { REPO, run, runCli, snapshot, tempDir } from "./run-cli";
 describe("init → npm install → npm run synth", () => {
   const root = tempDir("init");
   const project = path.join(root, "edge-cluster");
+  const version = kubernetesVersions[0];
 
   test("a new project installs, synthesizes its modules, is up to date, and its app builds the deploy stacks", async () => {
-    const init = await runCli(["init", project, "--blueprint", "baseline", "--name", "edge-1", "--region", "eu-central-1", "--kubernetes-version", "1.34", "--package-spec", `file:${REPO}`]);
+    const init = await runCli(["init", project, "--blueprint", "baseline", "--name", "edge-1", "--region", "eu-central-1", "--kubernetes-version", version, "--package-spec", `file:${REPO}`]);
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain(`created ${project}: baseline blueprint, cluster edge-1 in eu-central-1, Kubernetes 1.34`);
+    expect(init.stdout).toContain(`created ${project}: baseline blueprint, cluster edge-1 in eu-central-1, Kubernetes ${version}`);
     expect(Object.keys(snapshot(project)).sort()).toEqual([".gitignore", "README.md", "__tests__/", "__tests__/blueprint.test.ts", "blueprint.yaml", "cdktf.json", "main.ts", "package.json", "tsconfig.json"]);
     expect(fs.statSync(project).mode & 0o777).not.toBe(0o700);
 
@@ -27,7 +29,7 @@ describe("init → npm install → npm run synth", () => {
     expect(manifest.scripts.synth).toBe("cdktf-eks-blueprints synth --config blueprint.yaml --out generated");
     expect(manifest.scripts.deploy).toBe("cdktf deploy baseline-cluster baseline-addons");
     expect(fs.readFileSync(path.join(project, "blueprint.yaml"), "utf8")).toContain(
-      ["blueprint: baseline", "clusterName: edge-1", "region: eu-central-1", 'kubernetesVersion: "1.34"'].join("\n"),
+      ["blueprint: baseline", "clusterName: edge-1", "region: eu-central-1", `kubernetesVersion: "${version}"`].join("\n"),
     );
 
     const install = await run("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: project });
@@ -39,7 +41,7 @@ describe("init → npm install → npm run synth", () => {
     const synth = await run("npm", ["run", "--silent", "synth"], { cwd: project });
     expect(synth.stderr.replace(/npm warn[^\n]*\n/gi, "")).toBe("");
     expect(synth.code).toBe(0);
-    const expected = generateModules([{ blueprint: findBlueprint("baseline"), settings: { clusterName: "edge-1", region: "eu-central-1", kubernetesVersion: "1.34" } }]);
+    const expected = generateModules([{ blueprint: findBlueprint("baseline"), settings: { clusterName: "edge-1", region: "eu-central-1", kubernetesVersion: version } }]);
     const written = snapshot(path.join(project, "generated"));
     expect(Object.keys(written).filter((f) => !f.endsWith("/")).sort()).toEqual([...expected.keys()].sort());
     for (const [file, content] of expected) expect(written[file]).toBe(content);

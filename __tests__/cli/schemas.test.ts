@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { blueprints } from "../../blueprints/registry";
 import { CATALOG_FILE, schemaFiles } from "../../cli/json-schema";
+import { defaultKubernetesVersion } from "../../modules/catalog";
 import { REPO, run } from "./run-cli";
 
 const SCHEMAS = path.join(REPO, "schemas");
@@ -34,7 +35,7 @@ describe("published JSON Schemas (schemas/)", () => {
         blueprint: name,
         clusterName: "demo",
         region: "eu-west-1",
-        kubernetesVersion: "1.35",
+        kubernetesVersion: defaultKubernetesVersion,
         tags: { team: "platform" },
       };
       expect(validate({})).toBe(true);
@@ -79,7 +80,7 @@ describe("published JSON Schemas (schemas/)", () => {
   });
 
   test("a settings file written by init validates against its schema", () => {
-    const yamlText = ["# yaml-language-server: $schema=...", "blueprint: baseline", "clusterName: demo", 'kubernetesVersion: "1.35"'].join("\n");
+    const yamlText = ["# yaml-language-server: $schema=...", "blueprint: baseline", "clusterName: demo", `kubernetesVersion: "${defaultKubernetesVersion}"`].join("\n");
     const ajv = new Ajv({ strict: false });
     expect(ajv.validate(JSON.parse(expected.get("baseline.schema.json")!), parse(yamlText))).toBe(true);
   });
