@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
-import { AMI_TYPES, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { AMI_TYPES, CLUSTER_AUTOSCALER_EXPANDERS, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 /**
@@ -178,7 +178,7 @@ export const nodeGroups = z.record(z.string(), nodeGroupSettings).superRefine((g
 const clusterAutoscaler = z
   .strictObject({
     /** Default least-waste: picks the group that leaves the least idle CPU and memory. */
-    expander: z.enum(["least-waste", "priority", "random", "most-pods", "price"]).default("least-waste"),
+    expander: z.enum(CLUSTER_AUTOSCALER_EXPANDERS).default("least-waste"),
     /** Default 10m: how long a node must be unneeded before it is removed. */
     scaleDownUnneededTime: z.string().regex(/^\d+[smh]$/, "must be a duration such as 10m").default("10m"),
   })

@@ -39,3 +39,6 @@ export const AMI_TYPES = [
   "BOTTLEROCKET_x86_64_NVIDIA",
 ] as const;
 export type AmiType = (typeof AMI_TYPES)[number];
+
+/** Cluster Autoscaler expanders the AWS cloud provider supports ("price" works on GCE only). */
+export const CLUSTER_AUTOSCALER_EXPANDERS = ["least-waste", "priority", "random", "most-pods"] as const;

@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { setModuleFile } from "../blueprint-stack";
 import { helmCharts } from "../catalog";
+import { CLUSTER_AUTOSCALER_EXPANDERS } from "../rules";
 import { moduleVariable } from "../terraform";
 import { ClusterIdentityRefs, WorkloadRole } from "../workload-identity";
 import { clusterAutoscalerPolicy } from "./cluster-autoscaler-iam-policy";
@@ -10,8 +11,8 @@ import { chartRelease, Placement } from "./helm-release";
 
 const NAMESPACE = "kube-system";
 const SERVICE_ACCOUNT = "cluster-autoscaler";
-export const CLUSTER_AUTOSCALER_EXPANDERS = ["least-waste", "priority", "random", "most-pods", "price"] as const;
 export type ClusterAutoscalerExpander = (typeof CLUSTER_AUTOSCALER_EXPANDERS)[number];
+export { CLUSTER_AUTOSCALER_EXPANDERS };
 
 /**
  * Cluster-module side: a Pod Identity role whose mutating actions only reach Auto Scaling groups
@@ -78,7 +79,7 @@ export class ClusterAutoscalerChart extends Construct {
     setModuleFile(this, "cluster_autoscaler");
     const expander = moduleVariable(this, "cluster_autoscaler_expander", {
       type: "string",
-      description: "How the Cluster Autoscaler picks a node group to grow: least-waste, priority, random, most-pods or price.",
+      description: "How the Cluster Autoscaler picks a node group to grow: least-waste, priority, random or most-pods.",
       default: props.expander,
       rules: [
         {
