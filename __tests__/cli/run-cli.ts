@@ -48,9 +48,18 @@ export async function pool<T>(tasks: readonly (() => Promise<T>)[], limit = 6): 
   return results;
 }
 
+const created: string[] = [];
+
+/** A fresh directory under the OS temp directory, removed after the test file's tests. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `cdktf-eks-bp-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdktf-eks-bp-${prefix}-`));
+  created.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** Every file and directory under `dir` with its content (files) — to prove a command wrote nothing. */
 export function snapshot(dir: string): Record<string, string> {
