@@ -31,7 +31,7 @@ export function generateModules(requests: readonly BlueprintRequest[]): Generate
   for (const { blueprint, settings } of requests) {
     // One app per blueprint: no stack of one blueprint can see another's constructs.
     fs.mkdirSync(EMIT_OUTDIR, { recursive: true }); // before App's own non-recursive mkdir, which races in parallel runs
-    const app = new App({ outdir: EMIT_OUTDIR, skipValidation: true, context: { excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" } });
+    const app = new App({ outdir: EMIT_OUTDIR, skipValidation: true, stackTraces: false, context: { excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" } });
     const stacks = buildBlueprintStacks(app, blueprint, settings, "module");
     const cluster = emitModule(stacks.cluster);
     const addons = emitModule(stacks.addons);
