@@ -86,7 +86,7 @@ export function findTerraform(explicit?: string): string {
   );
 }
 
-function listTfJson(dir: string): string[] {
+export function listTfJson(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith(".tf.json"))
@@ -94,9 +94,9 @@ function listTfJson(dir: string): string[] {
     .sort();
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-function asObjects(v: Json | undefined): { [k: string]: Json }[] {
+export function asObjects(v: Json | undefined): { [k: string]: Json }[] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v.flatMap(asObjects);
   return typeof v === "object" ? [v] : [];
@@ -116,7 +116,7 @@ function listTfJsonRecursive(dir: string): string[] {
   return out;
 }
 
-function readJson(file: string): { [k: string]: Json } | undefined {
+export function readJson(file: string): { [k: string]: Json } | undefined {
   try {
     const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
     return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : undefined;
@@ -201,7 +201,7 @@ export function schemaFor(provider: KnownProvider): CachedSchema {
   return cached;
 }
 
-interface TfJsonDiagnostic {
+export interface TfJsonDiagnostic {
   severity: string;
   summary: string;
   detail?: string;
@@ -209,7 +209,7 @@ interface TfJsonDiagnostic {
   range?: { filename: string; start: { line: number; column: number } };
 }
 
-function runProcess(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runProcess(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -221,26 +221,63 @@ function runProcess(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   });
 }
 
-/** Validates one module directory with `terraform validate`. */
-export async function validateModule(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const terraform = findTerraform(options.terraformBinary);
-  const started = Date.now();
-  const result: ValidationResult = { dir, valid: false, errorCount: 0, warningCount: 0, diagnostics: [], providers: [], durationMs: 0 };
-  const finish = (): ValidationResult => {
-    result.errorCount = result.diagnostics.filter((d) => d.severity === "error").length;
-    result.warningCount = result.diagnostics.filter((d) => d.severity === "warning").length;
-    result.valid = result.errorCount === 0;
-    result.durationMs = Date.now() - started;
-    return result;
+/** Converts one of Terraform's JSON diagnostics, mapping file names back to the module directory. */
+export function convertDiagnostic(d: TfJsonDiagnostic, dir: string): Diagnostic | undefined {
+  if (d.summary === DEV_OVERRIDE_WARNING) return undefined;
+  const diag: Diagnostic = {
+    severity: d.severity === "warning" ? "warning" : "error",
+    summary: d.summary,
+    detail: d.detail ?? "",
   };
+  if (d.range) {
+    diag.file = path.isAbsolute(d.range.filename) ? d.range.filename : path.join(dir, d.range.filename);
+    diag.line = d.range.start.line;
+    diag.column = d.range.start.column;
+  }
+  if (d.address) diag.address = d.address;
+  return diag;
+}
 
+/** Sets the counts, `valid` and `durationMs` of a result from its diagnostics. */
+export function finishResult<R extends ValidationResult>(result: R, started: number): R {
+  result.errorCount = result.diagnostics.filter((d) => d.severity === "error").length;
+  result.warningCount = result.diagnostics.filter((d) => d.severity === "warning").length;
+  result.valid = result.errorCount === 0;
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+/** A temporary copy of a module, wired to the stub providers. */
+export interface Workspace {
+  terraform: string;
+  /** The module's copy (working directory for terraform). */
+  moduleDir: string;
+  /** The temporary directory holding moduleDir; free for other files. */
+  tmp: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Checks a module directory, resolves its providers, copies it to a temporary
+ * directory with a CLI configuration whose dev_overrides point at stub
+ * providers, installs local child modules, then runs `body` there. Problems
+ * found on the way are added to `result.diagnostics` and `body` is skipped.
+ * The temporary directory is removed afterwards unless `options.keepTemp`.
+ */
+export async function withWorkspace<R extends ValidationResult>(
+  dir: string,
+  options: ValidateOptions,
+  result: R,
+  body: (ws: Workspace) => Promise<void>,
+): Promise<void> {
+  const terraform = findTerraform(options.terraformBinary);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     result.diagnostics.push({ severity: "error", summary: "Module directory not found", detail: `${dir} is not a directory.` });
-    return finish();
+    return;
   }
   if (listTfJson(dir).length === 0) {
     result.diagnostics.push({ severity: "error", summary: "No Terraform JSON files", detail: `${dir} contains no *.tf.json files.` });
-    return finish();
+    return;
   }
 
   const providers = requiredProviders(dir);
@@ -261,7 +298,7 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
     known.set(kp.source, kp);
   }
   result.providers = [...known.keys()].sort();
-  if (result.diagnostics.some((d) => d.severity === "error")) return finish();
+  if (result.diagnostics.some((d) => d.severity === "error")) return;
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tfvalidate-"));
   try {
@@ -274,7 +311,9 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
     for (const kp of known.values()) {
       const cached = schemaFor(kp);
       const launcher = path.join(binDir, `terraform-provider-${kp.name}`);
-      fs.writeFileSync(launcher, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(stub)} ${shellQuote(cached.responseFile)}\n`, { mode: 0o755 });
+      // The JSON schema is only read by the plan-time RPCs.
+      const args = [process.execPath, stub, cached.responseFile, cached.file].map(shellQuote).join(" ");
+      fs.writeFileSync(launcher, `#!/bin/sh\nexec ${args}\n`, { mode: 0o755 });
       overrides.push(`    "${kp.source}" = ${JSON.stringify(binDir)}`);
     }
     const cliConfig = path.join(tmp, "terraformrc");
@@ -290,15 +329,27 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
       TF_PLUGIN_CACHE_DIR: "",
     };
     delete env.TF_LOG;
+    for (const k of Object.keys(env)) if (k.startsWith("TF_VAR_")) delete env[k]; // only the caller's inputs count
     if (callsModules(moduleDir)) {
       // Install (local) child modules; `terraform get` needs no provider registry.
       const get = await runProcess(terraform, ["get", "-no-color"], moduleDir, env);
       if (get.code !== 0) {
         const detail = (get.stderr.trim() || get.stdout.trim()).split(moduleDir).join(dir);
         result.diagnostics.push({ severity: "error", summary: "terraform get failed", detail });
-        return finish();
+        return;
       }
     }
+    await body({ terraform, moduleDir, tmp, env });
+  } finally {
+    if (!options.keepTemp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Validates one module directory with `terraform validate`. */
+export async function validateModule(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const started = Date.now();
+  const result: ValidationResult = { dir, valid: false, errorCount: 0, warningCount: 0, diagnostics: [], providers: [], durationMs: 0 };
+  await withWorkspace(dir, options, result, async ({ terraform, moduleDir, env }) => {
     const run = await runProcess(terraform, ["validate", "-json", "-no-color"], moduleDir, env);
     let parsed: { diagnostics?: TfJsonDiagnostic[] } | undefined;
     try {
@@ -312,30 +363,17 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
         summary: "terraform validate failed",
         detail: `exit code ${run.code}\n${run.stderr.trim() || run.stdout.trim()}`,
       });
-      return finish();
+      return;
     }
     for (const d of parsed.diagnostics ?? []) {
-      if (d.summary === DEV_OVERRIDE_WARNING) continue;
-      const diag: Diagnostic = {
-        severity: d.severity === "warning" ? "warning" : "error",
-        summary: d.summary,
-        detail: d.detail ?? "",
-      };
-      if (d.range) {
-        diag.file = path.join(dir, d.range.filename);
-        diag.line = d.range.start.line;
-        diag.column = d.range.start.column;
-      }
-      if (d.address) diag.address = d.address;
-      result.diagnostics.push(diag);
+      const diag = convertDiagnostic(d, dir);
+      if (diag) result.diagnostics.push(diag);
     }
     if (run.code !== 0 && !result.diagnostics.some((d) => d.severity === "error")) {
       result.diagnostics.push({ severity: "error", summary: "terraform validate failed", detail: `exit code ${run.code}\n${run.stderr.trim()}` });
     }
-    return finish();
-  } finally {
-    if (!options.keepTemp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
+  return finishResult(result, started);
 }
 
 /**
@@ -359,7 +397,7 @@ export function findModules(root: string): string[] {
   return out.sort();
 }
 
-async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
