@@ -55,6 +55,18 @@ describe("baseline settings validation", () => {
     expect(app.node.children).toHaveLength(0);
   });
 
+  test("a rejected synthesis still reports a normal stack and leaves stack formatting as it was", () => {
+    const formatter = Error.prepareStackTrace;
+    let caught: unknown;
+    try {
+      generateModules([{ blueprint: baseline, settings: { clusterName: "-x" } }]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(Error.prepareStackTrace).toBe(formatter);
+    expect((caught as Error).stack).toMatch(/\n\s+at /);
+  });
+
   test("defaults are applied and documented values come through", () => {
     const parsed = baseline.settings.parse({});
     expect(parsed).toMatchObject({
