@@ -1,4 +1,9 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { App, Testing } from "cdktf";
+import { blueprints } from "../blueprints/registry";
+import { validateModules } from "../validate";
 import { baseline } from "../blueprints/baseline";
 import { buildBlueprintStacks } from "../blueprints/stacks";
 
@@ -32,5 +37,29 @@ describe("baseline as cdktf deploy stacks", () => {
   test("deploy stacks carry the same resource addresses as the modules", () => {
     expect(cluster.resource.aws_eks_cluster.this).toBeDefined();
     expect(addons.resource.helm_release.aws_load_balancer_controller).toBeDefined();
+  });
+});
+
+describe.each(blueprints.map((b) => b.name))("%s synthesizes as cdktf deploy stacks", (name) => {
+  test("app.synth() writes both stacks, valid for real Terraform; handed-off values cross as stack references", async () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-out-"));
+    try {
+      const app = new App({ outdir });
+      const blueprint = blueprints.find((b) => b.name === name)!;
+      buildBlueprintStacks(app, blueprint, {}, "deploy");
+      app.synth();
+      const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+      const cluster = read(`${name}-cluster`);
+      const addons = read(`${name}-addons`);
+      expect(cluster.resource.aws_eks_cluster.this).toBeDefined();
+      expect(Object.keys(addons.provider).sort()).toEqual(["aws", "helm", "kubernetes"]);
+      const handsOff = Object.keys(addons.data?.terraform_remote_state ?? {}).length > 0;
+      expect(handsOff).toBe(name === "fargate-only");
+      const results = await validateModules([`${name}-cluster`, `${name}-addons`].map((stack) => path.join(outdir, "stacks", stack)));
+      expect(results.flatMap((r) => r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.summary}: ${d.detail}`))).toEqual([]);
+      expect(results.every((r) => r.valid)).toBe(true);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -51,6 +51,8 @@ export class BlueprintStack extends TerraformStack {
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = element instanceof Node ? element : element.node;
     const id = node.id;
+    // CDKTF's own cross-stack plumbing (deploy stacks only, never a module) names its elements itself.
+    if (id.startsWith("cross-stack-")) return id.replace(/[^A-Za-z0-9_]/g, "_");
     if (!TERRAFORM_IDENTIFIER.test(id)) {
       throw new Error(
         `construct id "${id}" at ${node.path} is used as a Terraform address and must be snake_case ` +

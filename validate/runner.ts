@@ -149,7 +149,8 @@ export function requiredProviders(dir: string): RequiredProvider[] {
       for (const block of asObjects(doc[kind])) {
         for (const type of Object.keys(block)) {
           const prefix = type.split("_")[0];
-          if (prefix && !implied.has(prefix)) implied.set(prefix, file);
+          // terraform_remote_state and terraform_data belong to Terraform's built-in provider: nothing to serve.
+          if (prefix && prefix !== "terraform" && !implied.has(prefix)) implied.set(prefix, file);
         }
       }
     }
