@@ -1,13 +1,7 @@
 import { z } from "zod";
-import { AwsLoadBalancerControllerChart, AwsLoadBalancerControllerIam } from "../modules/addons/aws-load-balancer-controller";
-import { AddonContext } from "../modules/addons/context";
-import { ClusterAutoscalerChart, ClusterAutoscalerIam } from "../modules/addons/cluster-autoscaler";
-import { Gp3StorageClass } from "../modules/addons/gp3-storage-class";
-import { MetricsServer } from "../modules/addons/metrics-server";
-import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
-import { NodeGroups } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
-import { networkAndControlPlane, nodeGroupVariables } from "./compose";
+import { nodeGroupVariables } from "./compose";
+import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
 import { addonSettingsShape, checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
 
 export const baselineSettings = z
@@ -72,46 +66,10 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
   settings: baselineSettings,
 
   buildCluster(stack, settings, inputs) {
-    const { cluster, network, identity } = networkAndControlPlane(stack, settings, inputs);
-    const bootstrap = new NodeBootstrapAddons(stack, "node_bootstrap_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-    });
-    const groups = new NodeGroups(stack, "node_groups", {
-      ...inputs,
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      subnetIds: network.privateSubnetIds,
-      nodeGroups: nodeGroupVariables(settings.nodeGroups),
-      dependsOn: bootstrap.addons,
-    });
-    new WorkloadAddons(stack, "workload_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-      versionsForCluster: bootstrap.versionsForCluster,
-      compute: [groups.nodeGroups],
-    });
-    new AwsLoadBalancerControllerIam(stack, "aws_load_balancer_controller_iam", { cluster: identity, identity: "podIdentity" });
-    new ClusterAutoscalerIam(stack, "cluster_autoscaler_iam", { cluster: identity });
-    return {};
+    return nodeGroupCluster(stack, settings, inputs, { nodeGroups: nodeGroupVariables(settings.nodeGroups) }).handoff;
   },
 
   buildAddons(stack, settings, inputs) {
-    const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
-    const where = { clusterName: context.clusterName, region: context.region };
-    const lbc = new AwsLoadBalancerControllerChart(stack, "aws_load_balancer_controller", {
-      ...where,
-      vpcId: context.vpcId,
-      replicas: settings.addons.awsLoadBalancerController.replicas,
-    });
-    new ClusterAutoscalerChart(stack, "cluster_autoscaler", {
-      ...where,
-      ...settings.addons.clusterAutoscaler,
-      dependsOn: [lbc.release],
-    });
-    new MetricsServer(stack, "metrics_server", { dependsOn: [lbc.release] });
-    new Gp3StorageClass(stack, "storage");
+    nodeGroupAddons(stack, settings, inputs);
   },
 };

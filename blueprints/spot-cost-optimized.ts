@@ -1,14 +1,9 @@
 import { z } from "zod";
-import { AwsLoadBalancerControllerChart, AwsLoadBalancerControllerIam } from "../modules/addons/aws-load-balancer-controller";
-import { AddonContext } from "../modules/addons/context";
-import { CLUSTER_AUTOSCALER_EXPANDERS, ClusterAutoscalerChart, ClusterAutoscalerIam } from "../modules/addons/cluster-autoscaler";
-import { Gp3StorageClass } from "../modules/addons/gp3-storage-class";
+import { CLUSTER_AUTOSCALER_EXPANDERS } from "../modules/addons/cluster-autoscaler";
 import { Placement } from "../modules/addons/helm-release";
-import { MetricsServer } from "../modules/addons/metrics-server";
-import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
-import { NodeGroups } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
-import { networkAndControlPlane, nodeGroupVariables } from "./compose";
+import { nodeGroupVariables } from "./compose";
+import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
 import { addonSettingsShape, checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
@@ -229,58 +224,26 @@ What stays your job:
   settings: spotCostOptimizedSettings,
 
   buildCluster(stack, settings, inputs) {
-    const { cluster, network, identity } = networkAndControlPlane(stack, settings, inputs);
-    const bootstrap = new NodeBootstrapAddons(stack, "node_bootstrap_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-    });
-    const groups = new NodeGroups(stack, "node_groups", {
-      ...inputs,
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      subnetIds: network.privateSubnetIds,
+    return nodeGroupCluster(stack, settings, inputs, {
       nodeGroups: nodeGroupVariables(settings.nodeGroups),
-      dependsOn: bootstrap.addons,
       nodeTemplateTags: true,
-    });
-    new WorkloadAddons(stack, "workload_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-      versionsForCluster: bootstrap.versionsForCluster,
-      compute: [groups.nodeGroups],
       corednsConfiguration: { ...SYSTEM_PLACEMENT },
-    });
-    new AwsLoadBalancerControllerIam(stack, "aws_load_balancer_controller_iam", { cluster: identity, identity: "podIdentity" });
-    new ClusterAutoscalerIam(stack, "cluster_autoscaler_iam", { cluster: identity });
-    return {};
+    }).handoff;
   },
 
   buildAddons(stack, settings, inputs) {
-    const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
-    const where = { clusterName: context.clusterName, region: context.region };
-    const lbc = new AwsLoadBalancerControllerChart(stack, "aws_load_balancer_controller", {
-      ...where,
-      vpcId: context.vpcId,
-      replicas: settings.addons.awsLoadBalancerController.replicas,
+    nodeGroupAddons(stack, settings, inputs, {
       placement: SYSTEM_PLACEMENT,
-    });
-    new ClusterAutoscalerChart(stack, "cluster_autoscaler", {
-      ...where,
-      ...settings.addons.clusterAutoscaler,
-      expanderPriorities: expanderPriorities(settings.nodeGroups),
-      extraArgs: {
-        // A group whose Spot pools are exhausted is backed off after this, and another group is tried.
-        "max-node-provision-time": "5m",
-        "scale-down-delay-after-add": "5m",
-        // kube-system Deployments with PDBs (EBS CSI controller) must not pin Spot nodes.
-        "skip-nodes-with-system-pods": false,
+      clusterAutoscaler: {
+        expanderPriorities: expanderPriorities(settings.nodeGroups),
+        extraArgs: {
+          // A group whose Spot pools are exhausted is backed off after this, and another group is tried.
+          "max-node-provision-time": "5m",
+          "scale-down-delay-after-add": "5m",
+          // kube-system Deployments with PDBs (EBS CSI controller) must not pin Spot nodes.
+          "skip-nodes-with-system-pods": false,
+        },
       },
-      placement: SYSTEM_PLACEMENT,
-      dependsOn: [lbc.release],
     });
-    new MetricsServer(stack, "metrics_server", { dependsOn: [lbc.release], placement: SYSTEM_PLACEMENT });
-    new Gp3StorageClass(stack, "storage");
   },
 };
