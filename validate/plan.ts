@@ -5,24 +5,22 @@
  * values (placeholders, see plan-values.ts) are evaluated by Terraform itself.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   convertDiagnostic,
   findModules,
   findTerraform,
   finishResult,
+  concurrencyOf,
   mapConcurrent,
-  requiredProviders,
+  prepareSchemas,
   runProcess,
-  schemaFor,
   withWorkspace,
   type Diagnostic,
   type TfJsonDiagnostic,
   type ValidateOptions,
   type ValidationResult,
 } from "./runner";
-import { resolveProviderSource } from "./schema-cache";
 import { moduleVariables, variablePlaceholder } from "./variables";
 
 export interface PlanOptions extends ValidateOptions {
@@ -233,15 +231,8 @@ export async function planModule(dir: string, options: PlanOptions = {}): Promis
 /** Plans the given module directories concurrently. */
 export async function planModules(dirs: string[], options: PlanAllOptions = {}): Promise<PlanResult[]> {
   const terraformBinary = findTerraform(options.terraformBinary);
-  for (const dir of dirs) {
-    if (!fs.existsSync(dir)) continue;
-    for (const rp of requiredProviders(dir)) {
-      const kp = resolveProviderSource(rp.source);
-      if (kp) schemaFor(kp);
-    }
-  }
-  const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
-  return mapConcurrent(dirs, concurrency, (dir) => planModule(dir, { ...options, terraformBinary }));
+  prepareSchemas(dirs);
+  return mapConcurrent(dirs, concurrencyOf(options), (dir) => planModule(dir, { ...options, terraformBinary }));
 }
 
 /** Plans every module found under `root` (see findModules), concurrently. */

@@ -419,7 +419,12 @@ export async function validateAll(root: string, options: ValidateAllOptions = {}
 /** Validates the given module directories concurrently. */
 export async function validateModules(dirs: string[], options: ValidateAllOptions = {}): Promise<ValidationResult[]> {
   const terraformBinary = findTerraform(options.terraformBinary);
-  // Extract schemas up front (once), rather than racing inside concurrent runs.
+  prepareSchemas(dirs);
+  return mapConcurrent(dirs, concurrencyOf(options), (dir) => validateModule(dir, { ...options, terraformBinary }));
+}
+
+/** Extract the schemas the modules need up front (once), rather than racing inside concurrent runs. */
+export function prepareSchemas(dirs: string[]): void {
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;
     for (const rp of requiredProviders(dir)) {
@@ -427,6 +432,8 @@ export async function validateModules(dirs: string[], options: ValidateAllOption
       if (kp) schemaFor(kp);
     }
   }
-  const concurrency = options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
-  return mapConcurrent(dirs, concurrency, (dir) => validateModule(dir, { ...options, terraformBinary }));
+}
+
+export function concurrencyOf(options: { readonly concurrency?: number }): number {
+  return options.concurrency ?? Math.min(4, Math.max(1, os.cpus().length));
 }
