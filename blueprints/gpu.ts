@@ -3,13 +3,15 @@ import { AwsLoadBalancerControllerChart, AwsLoadBalancerControllerIam } from "..
 import { AddonContext } from "../modules/addons/context";
 import { ClusterAutoscalerChart, ClusterAutoscalerIam } from "../modules/addons/cluster-autoscaler";
 import { DcgmExporter } from "../modules/addons/dcgm-exporter";
+import { EfaDevicePlugin } from "../modules/addons/efa-device-plugin";
 import { Gp3StorageClass } from "../modules/addons/gp3-storage-class";
 import { Toleration } from "../modules/addons/helm-release";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { NvidiaDevicePlugin } from "../modules/addons/nvidia-device-plugin";
 import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
 import { NodeGroups, NodeGroupVariable } from "../modules/node-groups";
-import { NVIDIA_GPU_FAMILIES, nvidiaGpuOf } from "../modules/nvidia-gpus";
+import { CreatedNetwork } from "../modules/network";
+import { EFA_INTERFACES, efaInterfacesOf, NVIDIA_GPU_FAMILIES, nvidiaGpuOf } from "../modules/nvidia-gpus";
 import { Blueprint } from "./blueprint";
 import { networkAndControlPlane, nodeGroupVariables } from "./compose";
 import { addonSettingsShape, checkNetworkRules, commonSettingsShape, NodeGroupSettings, nodeGroups } from "./settings";
@@ -26,6 +28,10 @@ export const GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
 export const DEVICE_PLUGIN_LABEL = "nvidia.com/gpu.deploy.device-plugin";
 /** The Cluster Autoscaler's GPU label: a node with it is not "ready" for GPU pods until GPUs are advertised. */
 export const ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
+/** On EFA nodes only: the EFA device plugin selects it. */
+export const EFA_PRESENT_LABEL = "vpc.amazonaws.com/efa.present";
+/** The extended resource the EFA device plugin advertises, one per EFA interface. */
+export const EFA_RESOURCE = "vpc.amazonaws.com/efa";
 
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as g6.xlarge");
 
@@ -46,6 +52,12 @@ const gpuNodeGroup = z
     /** Extra Kubernetes labels. The GPU labels are added by the blueprint. */
     labels: z.record(z.string(), z.string()).default({}),
     maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
+    /**
+     * Default false. EFA (Elastic Fabric Adapter) for multi-node training: every network card of the
+     * instance gets an EFA interface, the group a cluster placement group, and its nodes the private
+     * subnet of one zone that offers the type. Needs exactly one EFA-capable instance type.
+     */
+    efa: z.boolean().default(false),
   })
   .superRefine((g, ctx) => {
     if (g.minSize > g.maxSize) ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
@@ -75,6 +87,23 @@ const gpuNodeGroup = z
         path,
         message: `mixes instance types with ${counts.join(" and ")} GPUs; one group must have one GPU count, which the Cluster Autoscaler is told through the ASG tag k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu`,
       });
+    }
+    if (g.efa) {
+      const noEfa = g.instanceTypes.filter((t) => efaInterfacesOf(t) === undefined);
+      if (noEfa.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["efa"],
+          message: `${noEfa.join(", ")} ${noEfa.length === 1 ? "has" : "have"} no EFA this blueprint knows; EFA GPU instance types: ${Object.keys(EFA_INTERFACES).join(", ")}`,
+        });
+      }
+      if (g.instanceTypes.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["efa"],
+          message: `needs exactly one instance type, got ${g.instanceTypes.join(", ")}: the launch template's EFA interfaces (one per network card), the cluster placement group and the zone all depend on the type`,
+        });
+      }
     }
   });
 export type GpuNodeGroupSettings = z.output<typeof gpuNodeGroup>;
@@ -134,11 +163,15 @@ export function gpuNodeGroupVariable(g: GpuNodeGroupSettings): NodeGroupVariable
       [DEVICE_PLUGIN_LABEL]: g.amiType === "AL2023_x86_64_NVIDIA" ? "true" : "false",
       // One GPU model names it; a group that falls back across models says only "nvidia".
       [ACCELERATOR_LABEL]: models.length === 1 ? models[0] : "nvidia",
+      ...(g.efa ? { [EFA_PRESENT_LABEL]: "true" } : {}),
     },
     taints: [{ ...GPU_TAINT }],
   };
   const [variable] = Object.values(nodeGroupVariables({ group: asNodeGroup }));
-  return { ...variable, node_template_resources: { "nvidia.com/gpu": String(gpus[0].gpus) } };
+  const gpuResources = { "nvidia.com/gpu": String(gpus[0].gpus) };
+  if (!g.efa) return { ...variable, node_template_resources: gpuResources };
+  const efaInterfaces = efaInterfacesOf(g.instanceTypes[0])!;
+  return { ...variable, node_template_resources: { ...gpuResources, [EFA_RESOURCE]: String(efaInterfaces) }, efa_interfaces: efaInterfaces };
 }
 
 export const gpu: Blueprint<typeof gpuSettings> = {
@@ -151,9 +184,10 @@ export const gpu: Blueprint<typeof gpuSettings> = {
     "Cluster Autoscaler node-template tags (labels, taint, nvidia.com/gpu count) on the GPU groups' Auto Scaling groups",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
     "Helm: NVIDIA device plugin (GPU nodes only), optional DCGM exporter, AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+    "optional EFA per GPU group (p4d/p5 and other EFA types): EFA interfaces on every network card, a cluster placement group, the private subnet of one zone offering the type, an EFA security group, the AWS EFA device plugin",
   ],
   whenToUse:
-    "Pick it for inference, training and GPU batch jobs on NVIDIA instances. Not for arm64 GPUs (g5g), Trainium/Inferentia, or multi-node training that needs EFA (not configured yet).",
+    "Pick it for inference, training and GPU batch jobs on NVIDIA instances, including multi-node training over EFA (p4d/p5 groups with `efa: true`). Not for arm64 GPUs (g5g) or Trainium/Inferentia.",
   readme: `
 ## What it is for
 
@@ -189,6 +223,37 @@ requests \`nvidia.com/gpu\`.
   port 9400 of every GPU node; no ServiceMonitor is created (no Prometheus Operator here).
 - The rest as baseline: Load Balancer Controller, Cluster Autoscaler (least-waste), metrics-server, EBS CSI with gp3.
 
+## EFA for multi-node training (\`efa: true\`, off by default)
+
+Set \`gpuNodeGroups.<name>.efa: true\` on a group of **one** EFA-capable instance type (\`p4d.24xlarge\`,
+\`p4de.24xlarge\`, \`p5.48xlarge\`, \`p5e.48xlarge\`, \`p5en.48xlarge\`, \`p6-b200.48xlarge\`, \`p3dn.24xlarge\`,
+\`g4dn\`/\`g5\` 8xlarge and larger, \`g6e\` 8xlarge and larger); any other type, or more than one, is a settings
+error. Only then does the cluster module carry EFA support:
+
+- **EFA interfaces**: the group's launch template gets one \`interface_type = "efa"\` network interface per network
+  card (p4d/p4de 4, p5/p5e 32, p5en 16, p6-b200 8, g6e.24xlarge 2, g6e.48xlarge 4, the others 1), device index 0 on
+  card 0 and 1 on the others, each with the cluster security group and an **EFA security group** that allows all
+  traffic to and from itself (EFA requires it). The count is the group's \`efa_interfaces\` in \`var.node_groups\`.
+- **Cluster placement group** per EFA group (\`aws_placement_group.efa["<group>"]\`, strategy \`cluster\`).
+- **One zone**: a cluster placement group lives in one availability zone, so the group's nodes use only the private
+  subnet(s) of the first zone (in name order) that offers the type (\`aws_ec2_instance_type_offerings\`); the output
+  \`efa_availability_zones\` names it. If no node subnet's zone offers the type, the plan stops with a precondition
+  error naming the group and type.
+- **Labels and scale from zero**: EFA nodes carry \`vpc.amazonaws.com/efa.present=true\`; the autoscaler is told each
+  node offers \`vpc.amazonaws.com/efa: <interfaces>\` besides its GPUs.
+- **AWS EFA device plugin** (Helm, eks-charts \`aws-efa-k8s-device-plugin\`, kube-system) on EFA nodes only,
+  tolerating the GPU taint; it advertises \`vpc.amazonaws.com/efa\`. The AL2023 NVIDIA and Bottlerocket AMIs carry
+  the EFA driver.
+
+Training pods request EFA next to GPUs, e.g. \`resources.limits: {nvidia.com/gpu: 8, vpc.amazonaws.com/efa: 32}\` on
+p5 (4 on p4d), plus the GPU toleration; NCCL uses EFA through the aws-ofi-nccl plugin in the training image.
+
+Constraints: one zone means no zonal redundancy for the group, and capacity there can run out — p4d/p5 capacity is
+often only obtainable through On-Demand Capacity Reservations or Capacity Blocks, which this blueprint does not
+configure. \`P instances\` quotas start low. Every \`efa\` interface takes a private IP address of the zone's subnet
+(32 per p5 node), on top of the pods' addresses. Cost: 8-GPU p4d/p5 nodes cost tens of dollars per hour on-demand;
+keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a job run in one zone.
+
 ## Rough monthly cost drivers
 
 - **GPU instances dominate**, but only while they run: in us-east-1 on-demand, \`g6.xlarge\` is about $0.80 per hour
@@ -205,9 +270,8 @@ requests \`nvidia.com/gpu\`.
 ## When not to use it
 
 - CPU-only clusters (use baseline or spot-cost-optimized), arm64 GPUs (g5g), AWS Trainium/Inferentia.
-- **Multi-node distributed training over EFA** (p4d/p5 with NCCL across nodes): this blueprint does not yet attach
-  EFA interfaces, create a cluster placement group or pin the group to the zones that offer the type. Single-node
-  multi-GPU jobs on p4d/p5 work.
+- Multi-zone EFA groups, \`efa-only\` interfaces (EFA without an IP address on cards other than 0) and capacity
+  reservations / Capacity Blocks for p4d/p5 are not configured; EFA groups use \`efa\` interfaces in one zone.
 - Fractional GPU sharing (MIG, time-slicing) needs device plugin configuration this blueprint does not set.
 `,
   settings: gpuSettings,
@@ -220,6 +284,14 @@ requests \`nvidia.com/gpu\`.
       identity,
     });
     const gpuGroups = Object.fromEntries(Object.entries(settings.gpuNodeGroups).map(([name, g]) => [name, gpuNodeGroupVariable(g)]));
+    // Only with an EFA group does the module carry EFA support at all (other modules stay as they were).
+    const efa = Object.values(settings.gpuNodeGroups).some((g) => g.efa)
+      ? {
+          vpcId: network.vpcId,
+          clusterSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
+          subnetAvailabilityZones: network instanceof CreatedNetwork ? network.privateSubnetAvailabilityZones : undefined,
+        }
+      : undefined;
     const groups = new NodeGroups(stack, "node_groups", {
       ...inputs,
       clusterName: identity.clusterName,
@@ -228,6 +300,7 @@ requests \`nvidia.com/gpu\`.
       nodeGroups: { ...nodeGroupVariables(settings.nodeGroups), ...gpuGroups },
       dependsOn: bootstrap.addons,
       nodeTemplateTags: true,
+      efa,
     });
     new WorkloadAddons(stack, "workload_addons", {
       clusterName: identity.clusterName,
@@ -261,6 +334,12 @@ requests \`nvidia.com/gpu\`.
     if (gpuGroups.some((g) => g.amiType === "AL2023_x86_64_NVIDIA")) {
       new NvidiaDevicePlugin(stack, "nvidia_device_plugin", {
         placement: { nodeSelector: { [DEVICE_PLUGIN_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
+        dependsOn: [lbc.release],
+      });
+    }
+    if (gpuGroups.some((g) => g.efa)) {
+      new EfaDevicePlugin(stack, "efa_device_plugin", {
+        placement: { nodeSelector: { [EFA_PRESENT_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
         dependsOn: [lbc.release],
       });
     }

@@ -108,6 +108,17 @@ export const helmCharts = {
     version: "0.19.0",
     appVersion: "0.19.0",
   },
+  /**
+   * AWS EFA device plugin (gpu blueprint, EFA node groups only). Chart v0.5.29 with appVersion
+   * v0.5.20: aws/eks-charts#1338 ("Adding efa release 0.5.20", Chart.yaml v0.5.28 -> v0.5.29);
+   * the chart versions of this repository carry a leading "v".
+   */
+  efaDevicePlugin: {
+    repository: "https://aws.github.io/eks-charts",
+    chart: "aws-efa-k8s-device-plugin",
+    version: "v0.5.29",
+    appVersion: "v0.5.20",
+  },
   /** DCGM exporter (gpu blueprint, optional). Chart 4.8.3 published by NVIDIA/dcgm-exporter#712 (tag 4.6.0-4.8.3). */
   dcgmExporter: {
     repository: "https://nvidia.github.io/dcgm-exporter/helm-charts",

@@ -53,6 +53,8 @@ export interface CreatedNetworkProps {
 export class CreatedNetwork extends Construct implements NetworkRefs {
   readonly vpcId: string;
   readonly privateSubnetIds: string[];
+  /** The zone of each private subnet, in the order of `privateSubnetIds`. */
+  readonly privateSubnetAvailabilityZones: string[];
   readonly publicSubnetIds: string[];
   readonly controlPlaneSubnetIds: string[];
 
@@ -151,6 +153,7 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
     });
     this.publicSubnetIds = splat(publicSubnet, "id");
     this.privateSubnetIds = splat(privateSubnet, "id");
+    this.privateSubnetAvailabilityZones = splat(privateSubnet, "availability_zone");
 
     const publicRoutes = new RouteTable(ofType(this, "route_table"), "public", {
       vpcId: vpc.id,

@@ -5,6 +5,7 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
+import { EfaNodeGroups, EfaProps } from "./efa";
 import { moduleVariable } from "./terraform";
 import { AMI_TYPES } from "./rules";
 
@@ -25,9 +26,14 @@ export interface NodeGroupVariable {
    * (e.g. `{ "nvidia.com/gpu": "1" }`). Only in modules built with `nodeTemplateTags`.
    */
   readonly node_template_resources?: Readonly<Record<string, string>>;
+  /**
+   * EFA interfaces in the group's launch template, one per network card (0: none). Only in modules
+   * built with `efa`; such a group gets a cluster placement group and the subnets of one zone.
+   */
+  readonly efa_interfaces?: number;
 }
 
-const NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE = (withNodeTemplate: boolean) => `map(object({
+const NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE = (withNodeTemplate: boolean, withEfa = false) => `map(object({
     instance_types             = list(string)
     capacity_type              = optional(string, "ON_DEMAND")
     ami_type                   = optional(string, "AL2023_x86_64_STANDARD")
@@ -39,10 +45,21 @@ const NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE = (withNodeTemplate: boolean) => `map(
     taints                     = optional(list(object({ key = string, value = optional(string), effect = string })), [])
     max_unavailable_percentage = optional(number, 33)${
       withNodeTemplate ? "\n    node_template_resources    = optional(map(string), {})" : ""
-    }
+    }${withEfa ? "\n    efa_interfaces             = optional(number, 0)" : ""}
   }))`;
 
 const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
+
+const EFA_RULES = [
+  {
+    condition: "alltrue([for g in var.node_groups : g.efa_interfaces >= 0 && floor(g.efa_interfaces) == g.efa_interfaces])",
+    message: "efa_interfaces must be a whole number, 0 or more.",
+  },
+  {
+    condition: "alltrue([for g in var.node_groups : g.efa_interfaces == 0 || length(g.instance_types) == 1])",
+    message: "A node group with efa_interfaces > 0 must list exactly one instance type: its EFA interfaces, placement group and zone depend on the type.",
+  },
+];
 
 export interface NodeGroupsProps {
   readonly clusterName: string;
@@ -60,6 +77,11 @@ export interface NodeGroupsProps {
    * for pods that need them. Default false (the variable then has no `node_template_resources`).
    */
   readonly nodeTemplateTags?: boolean;
+  /**
+   * Support EFA node groups (`efa_interfaces > 0` in the variable). Omitted: the module has no EFA
+   * field, resource or rule at all.
+   */
+  readonly efa?: EfaProps;
 }
 
 /**
@@ -79,7 +101,7 @@ export class NodeGroups extends Construct {
     setModuleFile(this, "node_groups");
 
     const groups = moduleVariable(this, "node_groups", {
-      type: NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE(props.nodeTemplateTags === true),
+      type: NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE(props.nodeTemplateTags === true, props.efa !== undefined),
       description:
         "EKS managed node groups by name. Sizes must satisfy min_size <= desired_size <= max_size; desired_size is only the initial size, the Cluster Autoscaler owns it afterwards.",
       default: props.nodeGroups,
@@ -112,6 +134,7 @@ export class NodeGroups extends Construct {
           condition: "alltrue([for g in var.node_groups : g.disk_size_gib >= 20])",
           message: "disk_size_gib must be at least 20.",
         },
+        ...(props.efa ? EFA_RULES : []),
       ],
     });
 
@@ -160,6 +183,12 @@ export class NodeGroups extends Construct {
       tags: props.tags,
     });
 
+    let efa: EfaNodeGroups | undefined;
+    if (props.efa) {
+      efa = new EfaNodeGroups(this, "efa", { ...props.efa, clusterName: props.clusterName, tags: props.tags, nodeGroups: groups, subnetIds: props.subnetIds });
+      efa.addToLaunchTemplate(launchTemplate);
+    }
+
     const eachGroup = TerraformIterator.fromMap(groups.value);
     // A local, because the per-cluster tag key is an expression and only an HCL object can hold it.
     const autoscalerTags = new TerraformLocal(this, "cluster_autoscaler_discovery_tags", {
@@ -171,7 +200,8 @@ export class NodeGroups extends Construct {
       clusterName: props.clusterName,
       nodeGroupName: eachGroup.key,
       nodeRoleArn: this.nodeRole.role.arn,
-      subnetIds: props.subnetIds,
+      // EFA groups: the subnets of the one zone their placement group is in.
+      subnetIds: efa ? efa.subnetIdsFor() : props.subnetIds,
       version: props.kubernetesVersion,
       amiType: eachGroup.getString("ami_type"),
       capacityType: eachGroup.getString("capacity_type"),

@@ -40,3 +40,43 @@ export function nvidiaGpuOf(instanceType: string): { readonly gpus: number; read
   const gpus = known?.gpusBySize[size];
   return known && gpus !== undefined ? { gpus, gpu: known.gpu } : undefined;
 }
+
+/**
+ * EFA-capable NVIDIA GPU instance types and the EFA interfaces (one per network card) a node of the
+ * type gets. Sources: the EFA device plugin chart's list of EFA instance types
+ * (aws/eks-charts stable/aws-efa-k8s-device-plugin/values.yaml, `supportedInstanceLabels`), the
+ * EC2 user guide "Maximize network bandwidth on Amazon EC2 instances with multiple network cards"
+ * (32 EFA devices on P5/P5e), and the per-type EFA device counts in meta-pytorch/torchx
+ * named_resources_aws.py (p4d/p4de 4, p5/p5e 32, p5en 16, p6-b200 8, g6e.24xlarge 2, g6e.48xlarge 4,
+ * g4dn/g5 8xlarge and up 1). g6e.8xlarge–16xlarge have one network card, so one EFA.
+ *
+ * Left out until their counts are confirmed: g6/gr6 (listed by the chart as EFA-capable).
+ */
+export const EFA_INTERFACES: Readonly<Record<string, number>> = {
+  "p3dn.24xlarge": 1,
+  "p4d.24xlarge": 4,
+  "p4de.24xlarge": 4,
+  "p5.48xlarge": 32,
+  "p5e.48xlarge": 32,
+  "p5en.48xlarge": 16,
+  "p6-b200.48xlarge": 8,
+  "g4dn.8xlarge": 1,
+  "g4dn.12xlarge": 1,
+  "g4dn.16xlarge": 1,
+  "g4dn.metal": 1,
+  "g5.8xlarge": 1,
+  "g5.12xlarge": 1,
+  "g5.16xlarge": 1,
+  "g5.24xlarge": 1,
+  "g5.48xlarge": 1,
+  "g6e.8xlarge": 1,
+  "g6e.12xlarge": 1,
+  "g6e.16xlarge": 1,
+  "g6e.24xlarge": 2,
+  "g6e.48xlarge": 4,
+};
+
+/** EFA interfaces of an instance type, or undefined when the type has no EFA (or is not in the table). */
+export function efaInterfacesOf(instanceType: string): number | undefined {
+  return EFA_INTERFACES[instanceType];
+}

@@ -197,6 +197,20 @@ export const WELL_KNOWN: { [dataSource: string]: (config: CtyObject) => { [attr:
     issuer_name: "example",
     session_name: "",
   }),
+  // The filtered instance type, offered in every zone.
+  aws_ec2_instance_type_offerings: (config) => {
+    const filters = Array.isArray(config.filter) ? config.filter : [];
+    const typeFilter = filters.find((f) => isObject(f) && f.name === "instance-type");
+    const values = isObject(typeFilter) && Array.isArray(typeFilter.values) ? typeFilter.values : [];
+    const type = typeof values[0] === "string" ? values[0] : "m5.large";
+    const locations = [...PLACEHOLDER.availabilityZones];
+    return {
+      id: PLACEHOLDER.region,
+      locations: [...locations],
+      location_types: locations.map(() => "availability-zone"),
+      instance_types: locations.map(() => type),
+    };
+  },
   aws_eks_cluster: eksCluster,
   aws_eks_cluster_auth: (config) => ({ id: typeof config.name === "string" ? config.name : "example", token: "k8s-aws-v1.placeholder" }),
 };

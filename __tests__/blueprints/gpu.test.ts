@@ -5,9 +5,11 @@ import * as path from "path";
 import { gpu } from "../../blueprints/gpu";
 import { SettingsError } from "../../blueprints/settings";
 import { generateModules } from "../../emitter/generate";
+import { writeTreeAtomically } from "../../emitter/write-tree";
 import { helmCharts } from "../../modules/catalog";
 import { nvidiaGpuOf } from "../../modules/nvidia-gpus";
-import { findTerraform } from "../../validate/runner";
+import { planModules } from "../../validate/plan";
+import { findTerraform, validateModules } from "../../validate/runner";
 import { Json, moduleOf } from "../helpers";
 
 function synth(settings?: unknown) {
@@ -210,4 +212,164 @@ describe("gpu settings", () => {
     const big = synth({ gpuNodeGroups: { training: { instanceTypes: ["p5.48xlarge", "p4d.24xlarge"], maxSize: 2 } } });
     expect((big.cluster.variable("node_groups").default as Record<string, Json>).training.node_template_resources).toEqual({ "nvidia.com/gpu": "8" });
   });
+});
+
+describe("gpu: EFA node groups (efa: true)", () => {
+  const efaSettings = {
+    gpuNodeGroups: {
+      gpu: { instanceTypes: ["g6.xlarge"], maxSize: 2 },
+      training: { instanceTypes: ["p5.48xlarge"], maxSize: 4, efa: true },
+    },
+  };
+  const efa = synth(efaSettings);
+  const efaGroups = efa.cluster.variable("node_groups").default as Record<string, Json>;
+
+  test("the EFA group carries its interface count, the EFA label and the EFA resource for the autoscaler", () => {
+    expect(efaGroups.training).toMatchObject({ efa_interfaces: 32, instance_types: ["p5.48xlarge"] });
+    expect(efaGroups.training.labels["vpc.amazonaws.com/efa.present"]).toBe("true");
+    expect(efaGroups.training.node_template_resources).toEqual({ "nvidia.com/gpu": "8", "vpc.amazonaws.com/efa": "32" });
+    expect(efaGroups.gpu.efa_interfaces).toBeUndefined();
+    expect(efaGroups.gpu.labels["vpc.amazonaws.com/efa.present"]).toBeUndefined();
+    expect(efa.cluster.variable("node_groups").type).toContain("efa_interfaces             = optional(number, 0)");
+  });
+
+  test("a cluster placement group per EFA group", () => {
+    const pg = efa.cluster.resource("aws_placement_group", "efa");
+    expect(pg).toMatchObject({ for_each: "${local.efa_node_groups}", strategy: "cluster", name: "${aws_eks_cluster.this.name}-${each.key}" });
+    expect(efa.cluster.local("efa_node_groups")).toBe("${{ for name, g in var.node_groups : name => g if g.efa_interfaces > 0 }}");
+    expect(pg.lifecycle.precondition[0].condition).toBe("${local.efa_availability_zones[each.key] != null}");
+  });
+
+  test("the EFA group's subnets are those of the first zone offering its type", () => {
+    expect(efa.cluster.data("aws_ec2_instance_type_offerings", "efa")).toEqual({
+      for_each: "${local.efa_node_groups}",
+      location_type: "availability-zone",
+      filter: [{ name: "instance-type", values: "${each.value.instance_types}" }],
+    });
+    expect(efa.cluster.local("efa_node_subnet_ids")).toBe("${aws_subnet.private[*].id}");
+    expect(efa.cluster.local("efa_node_subnet_zones")).toBe("${aws_subnet.private[*].availability_zone}");
+    expect(efa.cluster.local("efa_availability_zones")).toContain(
+      "try([for az in sort(data.aws_ec2_instance_type_offerings.efa[name].locations) : az if contains(local.efa_node_subnet_zones, az)][0], null)",
+    );
+    expect(efa.cluster.local("efa_subnet_ids")).toBe(
+      "${{ for name, az in local.efa_availability_zones : name => [for i, id in local.efa_node_subnet_ids : id if local.efa_node_subnet_zones[i] == az] }}",
+    );
+    expect(efa.cluster.resource("aws_eks_node_group", "this").subnet_ids).toBe("${lookup(local.efa_subnet_ids, each.key, local.efa_node_subnet_ids)}");
+  });
+
+  test("an existing VPC: the subnets' zones are read with aws_subnet data sources", () => {
+    const existing = synth({
+      ...efaSettings,
+      network: { mode: "existing", vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] },
+    });
+    expect(existing.cluster.data("aws_subnet", "efa_node")).toEqual({ for_each: "${toset(var.private_subnet_ids)}", id: "${each.value}" });
+    expect(existing.cluster.local("efa_node_subnet_zones")).toBe("${[for id in local.efa_node_subnet_ids : data.aws_subnet.efa_node[id].availability_zone]}");
+  });
+
+  test("an EFA security group allowing all traffic to and from itself", () => {
+    expect(efa.cluster.resource("aws_security_group", "efa")).toMatchObject({ vpc_id: "${aws_vpc.this.id}" });
+    for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
+      expect(efa.cluster.resource(type, "efa_self")).toMatchObject({
+        security_group_id: "${aws_security_group.efa.id}",
+        referenced_security_group_id: "${aws_security_group.efa.id}",
+        ip_protocol: "-1",
+      });
+    }
+  });
+
+  test("launch templates get EFA interfaces and the placement group from the variable (none for other groups)", () => {
+    const template = efa.cluster.resource("aws_launch_template", "node");
+    expect(template.dynamic.network_interfaces).toEqual({
+      for_each: "${range(each.value.efa_interfaces)}",
+      content: {
+        network_card_index: "${network_interfaces.value}",
+        device_index: "${network_interfaces.value == 0 ? 0 : 1}",
+        interface_type: "efa",
+        delete_on_termination: "true",
+        security_groups: ["${aws_eks_cluster.this.vpc_config[0].cluster_security_group_id}", "${aws_security_group.efa.id}"],
+      },
+    });
+    expect(template.dynamic.placement).toEqual({
+      for_each: "${{ for name, pg in aws_placement_group.efa : name => pg.name if name == each.key }}",
+      content: { group_name: "${placement.value}" },
+    });
+  });
+
+  test("the EFA device plugin runs on EFA nodes only and tolerates the GPU taint", () => {
+    expect(efa.addons.resource("helm_release", "efa_device_plugin")).toMatchObject({
+      repository: "https://aws.github.io/eks-charts",
+      chart: "aws-efa-k8s-device-plugin",
+      version: helmCharts.efaDevicePlugin.version,
+      namespace: "kube-system",
+    });
+    const values = efa.addons.local("efa_device_plugin_values");
+    expect(values).toEqual({
+      nodeSelector: { "vpc.amazonaws.com/efa.present": "true" },
+      tolerations: [gpuToleration],
+      supportedInstanceLabels: { keys: ["vpc.amazonaws.com/efa.present"], values: ["true"] },
+    });
+    for (const [name, g] of Object.entries(efaGroups)) {
+      expect([name, Object.entries(values.nodeSelector).every(([k, v]) => g.labels[k] === v)]).toEqual([name, name === "training"]);
+    }
+  });
+
+  test("EFA is off by default: no EFA field, resource, data source or chart", () => {
+    expect(cluster.variable("node_groups").type).not.toContain("efa_interfaces");
+    expect(cluster.resources("aws_placement_group")).toEqual({});
+    expect(cluster.resources("aws_security_group")).toEqual({});
+    expect(cluster.merged.data?.aws_ec2_instance_type_offerings).toBeUndefined();
+    expect(cluster.resource("aws_launch_template", "node").dynamic).toBeUndefined();
+    expect(cluster.resource("aws_eks_node_group", "this").subnet_ids).toBe("${aws_subnet.private[*].id}");
+    expect(addons.resources("helm_release").efa_device_plugin).toBeUndefined();
+  });
+
+  const group = (g: Json) => ({ gpuNodeGroups: { training: { maxSize: 2, efa: true, ...g } } });
+  test.each([
+    [group({ instanceTypes: ["g6.xlarge"] }), "gpuNodeGroups.training.efa: g6.xlarge has no EFA this blueprint knows; EFA GPU instance types: p3dn.24xlarge, p4d.24xlarge"],
+    [group({ instanceTypes: ["p5.4xlarge"] }), "gpuNodeGroups.training.efa: p5.4xlarge has no EFA"],
+    [group({ instanceTypes: ["p5.48xlarge", "p5e.48xlarge"] }), "gpuNodeGroups.training.efa: needs exactly one instance type, got p5.48xlarge, p5e.48xlarge"],
+  ])("%j is rejected", (settings, message) => {
+    expect(errorFor(settings)).toContain(message);
+  });
+
+  // Offline terraform validate and plan (stub providers) of the EFA module, when a binary is on PATH.
+  const terraform = (() => {
+    try {
+      return findTerraform();
+    } catch {
+      return undefined;
+    }
+  })();
+  (terraform ? test : test.skip)(
+    "the EFA modules pass offline validate and plan: one subnet, 32 interfaces and the placement group for the EFA group only",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpu-efa-"));
+      try {
+        writeTreeAtomically(dir, generateModules([{ blueprint: gpu, settings: efaSettings }]));
+        const modules = [path.join(dir, "gpu", "cluster"), path.join(dir, "gpu", "addons")];
+        const validated = await validateModules(modules);
+        expect(validated.map((r) => [r.dir, r.diagnostics.filter((d) => d.severity === "error")])).toEqual(modules.map((m) => [m, []]));
+        const [plan] = await planModules([modules[0]], { showPlan: true });
+        expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        const after = (address: string) => plan.plan!.resource_changes!.find((c) => c.address === address)!.change.after as Json;
+        expect(after('aws_eks_node_group.this["training"]').subnet_ids).toHaveLength(1);
+        expect(after('aws_eks_node_group.this["gpu"]').subnet_ids).toHaveLength(3);
+        const training = after('aws_launch_template.node["training"]');
+        expect(training.network_interfaces).toHaveLength(32);
+        expect(training.network_interfaces.map((n: Json) => [n.network_card_index, n.device_index, n.interface_type]).slice(0, 2)).toEqual([
+          [0, 0, "efa"],
+          [1, 1, "efa"],
+        ]);
+        expect(training.placement[0].group_name).toBe("gpu-training");
+        expect(after('aws_launch_template.node["gpu"]').network_interfaces).toEqual([]);
+        expect(after('aws_placement_group.efa["training"]').strategy).toBe("cluster");
+        expect(plan.plan!.resource_changes!.filter((c) => c.address.startsWith("aws_placement_group.")).map((c) => c.address)).toEqual([
+          'aws_placement_group.efa["training"]',
+        ]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
