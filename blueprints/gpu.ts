@@ -1,19 +1,13 @@
 import { z } from "zod";
-import { AwsLoadBalancerControllerChart, AwsLoadBalancerControllerIam } from "../modules/addons/aws-load-balancer-controller";
-import { AddonContext } from "../modules/addons/context";
-import { ClusterAutoscalerChart, ClusterAutoscalerIam } from "../modules/addons/cluster-autoscaler";
 import { DcgmExporter } from "../modules/addons/dcgm-exporter";
 import { EfaDevicePlugin } from "../modules/addons/efa-device-plugin";
-import { Gp3StorageClass } from "../modules/addons/gp3-storage-class";
 import { Toleration } from "../modules/addons/helm-release";
-import { MetricsServer } from "../modules/addons/metrics-server";
 import { NvidiaDevicePlugin } from "../modules/addons/nvidia-device-plugin";
-import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
-import { NodeGroups, NodeGroupVariable } from "../modules/node-groups";
-import { CreatedNetwork } from "../modules/network";
+import { NodeGroupVariable } from "../modules/node-groups";
 import { EFA_INTERFACES, efaInterfacesOf, NVIDIA_GPU_FAMILIES, nvidiaGpuOf } from "../modules/nvidia-gpus";
 import { Blueprint } from "./blueprint";
-import { networkAndControlPlane, nodeGroupVariables } from "./compose";
+import { nodeGroupVariables } from "./compose";
+import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
 import { addonSettingsShape, checkNetworkRules, commonSettingsShape, NodeGroupSettings, nodeGroups } from "./settings";
 
 export const GPU_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"] as const;
@@ -277,59 +271,16 @@ keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a
   settings: gpuSettings,
 
   buildCluster(stack, settings, inputs) {
-    const { cluster, network, identity } = networkAndControlPlane(stack, settings, inputs);
-    const bootstrap = new NodeBootstrapAddons(stack, "node_bootstrap_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-    });
     const gpuGroups = Object.fromEntries(Object.entries(settings.gpuNodeGroups).map(([name, g]) => [name, gpuNodeGroupVariable(g)]));
-    // Only with an EFA group does the module carry EFA support at all (other modules stay as they were).
-    const efa = Object.values(settings.gpuNodeGroups).some((g) => g.efa)
-      ? {
-          vpcId: network.vpcId,
-          clusterSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
-          subnetAvailabilityZones: network instanceof CreatedNetwork ? network.privateSubnetAvailabilityZones : undefined,
-        }
-      : undefined;
-    const groups = new NodeGroups(stack, "node_groups", {
-      ...inputs,
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      subnetIds: network.privateSubnetIds,
+    return nodeGroupCluster(stack, settings, inputs, {
       nodeGroups: { ...nodeGroupVariables(settings.nodeGroups), ...gpuGroups },
-      dependsOn: bootstrap.addons,
       nodeTemplateTags: true,
-      efa,
-    });
-    new WorkloadAddons(stack, "workload_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-      versionsForCluster: bootstrap.versionsForCluster,
-      compute: [groups.nodeGroups],
-    });
-    new AwsLoadBalancerControllerIam(stack, "aws_load_balancer_controller_iam", { cluster: identity, identity: "podIdentity" });
-    new ClusterAutoscalerIam(stack, "cluster_autoscaler_iam", { cluster: identity });
-    return {};
+      efa: Object.values(settings.gpuNodeGroups).some((g) => g.efa),
+    }).handoff;
   },
 
   buildAddons(stack, settings, inputs) {
-    const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
-    const where = { clusterName: context.clusterName, region: context.region };
-    const lbc = new AwsLoadBalancerControllerChart(stack, "aws_load_balancer_controller", {
-      ...where,
-      vpcId: context.vpcId,
-      replicas: settings.addons.awsLoadBalancerController.replicas,
-    });
-    new ClusterAutoscalerChart(stack, "cluster_autoscaler", {
-      ...where,
-      ...settings.addons.clusterAutoscaler,
-      dependsOn: [lbc.release],
-    });
-    new MetricsServer(stack, "metrics_server", { dependsOn: [lbc.release] });
-    new Gp3StorageClass(stack, "storage");
-
+    const lbc = nodeGroupAddons(stack, settings, inputs).loadBalancerController;
     const gpuGroups = Object.values(settings.gpuNodeGroups);
     if (gpuGroups.some((g) => g.amiType === "AL2023_x86_64_NVIDIA")) {
       new NvidiaDevicePlugin(stack, "nvidia_device_plugin", {

@@ -6,6 +6,7 @@ import { Placement } from "../modules/addons/helm-release";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { BlueprintStack } from "../modules/blueprint-stack";
 import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
+import { CreatedNetwork } from "../modules/network";
 import { NodeGroups, NodeGroupsProps, NodeGroupVariable } from "../modules/node-groups";
 import { AddonInputs, ClusterHandoff } from "./blueprint";
 import { ClusterInputs, networkAndControlPlane } from "./compose";
@@ -25,6 +26,8 @@ export interface NodeGroupClusterOptions {
   readonly nodeTemplateTags?: NodeGroupsProps["nodeTemplateTags"];
   /** CoreDNS add-on configuration, e.g. placement on system nodes. Default none. */
   readonly corednsConfiguration?: Record<string, unknown>;
+  /** Whether any group uses EFA: only then does the module carry EFA support. Default false. */
+  readonly efa?: boolean;
 }
 
 export function nodeGroupCluster(
@@ -47,6 +50,13 @@ export function nodeGroupCluster(
     nodeGroups: options.nodeGroups,
     dependsOn: bootstrap.addons,
     nodeTemplateTags: options.nodeTemplateTags,
+    efa: options.efa
+      ? {
+          vpcId: network.vpcId,
+          clusterSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
+          subnetAvailabilityZones: network instanceof CreatedNetwork ? network.privateSubnetAvailabilityZones : undefined,
+        }
+      : undefined,
   });
   new WorkloadAddons(stack, "workload_addons", {
     clusterName: identity.clusterName,
