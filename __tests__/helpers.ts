@@ -1,4 +1,5 @@
 import { findBlueprint } from "../blueprints/registry";
+import { SettingsError } from "../blueprints/settings";
 import { generateModules, GeneratedTree } from "../emitter/generate";
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -64,4 +65,15 @@ export function allStrings(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(allStrings);
   if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...allStrings(v)]);
   return [];
+}
+
+/** The message a blueprint's settings are rejected with; fails the test when they are accepted. */
+export function settingsErrorFor(blueprintName: string, settings: unknown): string {
+  try {
+    generateModules([{ blueprint: findBlueprint(blueprintName), settings }]);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as SettingsError).message;
+  }
+  throw new Error("expected the settings to be rejected");
 }

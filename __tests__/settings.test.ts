@@ -3,17 +3,10 @@ import { baseline } from "../blueprints/baseline";
 import { SettingsError } from "../blueprints/settings";
 import { buildBlueprintStacks } from "../blueprints/stacks";
 import { generateModules } from "../emitter/generate";
+import { settingsErrorFor } from "./helpers";
 
 /** Settings are checked once, before any construct exists; every message names the field and the rule. */
-function errorFor(settings: unknown): string {
-  try {
-    generateModules([{ blueprint: baseline, settings }]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return (error as SettingsError).message;
-  }
-  throw new Error("expected the settings to be rejected");
-}
+const errorFor = (settings: unknown): string => settingsErrorFor("baseline", settings);
 
 const group = { instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 1, maxSize: 2 };
 

@@ -1,22 +1,8 @@
-import { fargateOnly } from "../../blueprints/fargate-only";
-import { SettingsError } from "../../blueprints/settings";
-import { generateModules } from "../../emitter/generate";
-import { allStrings, Json, moduleOf } from "../helpers";
+import { allStrings, Json, settingsErrorFor, synthesize } from "../helpers";
 
-function synth(settings?: unknown) {
-  const tree = generateModules([{ blueprint: fargateOnly, settings }]);
-  return { tree, cluster: moduleOf(tree, "fargate-only/cluster/"), addons: moduleOf(tree, "fargate-only/addons/") };
-}
+const synth = (settings?: unknown) => synthesize("fargate-only", settings);
 
-function errorFor(settings: unknown): string {
-  try {
-    generateModules([{ blueprint: fargateOnly, settings }]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return (error as SettingsError).message;
-  }
-  throw new Error("expected the settings to be rejected");
-}
+const errorFor = (settings: unknown): string => settingsErrorFor("fargate-only", settings);
 
 const { cluster, addons } = synth();
 

@@ -3,29 +3,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gpu } from "../../blueprints/gpu";
-import { SettingsError } from "../../blueprints/settings";
 import { generateModules } from "../../emitter/generate";
 import { writeTreeAtomically } from "../../emitter/write-tree";
 import { helmCharts } from "../../modules/catalog";
 import { nvidiaGpuOf } from "../../modules/nvidia-gpus";
 import { planModules } from "../../validate/plan";
 import { findTerraform, validateModules } from "../../validate/runner";
-import { Json, moduleOf } from "../helpers";
+import { Json, settingsErrorFor, synthesize } from "../helpers";
 
-function synth(settings?: unknown) {
-  const tree = generateModules([{ blueprint: gpu, settings }]);
-  return { cluster: moduleOf(tree, "gpu/cluster/"), addons: moduleOf(tree, "gpu/addons/") };
-}
+const synth = (settings?: unknown) => synthesize("gpu", settings);
 
-function errorFor(settings: unknown): string {
-  try {
-    generateModules([{ blueprint: gpu, settings }]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return (error as SettingsError).message;
-  }
-  throw new Error("expected the settings to be rejected");
-}
+const errorFor = (settings: unknown): string => settingsErrorFor("gpu", settings);
 
 const { cluster, addons } = synth();
 const groups = cluster.variable("node_groups").default as Record<string, Json>;

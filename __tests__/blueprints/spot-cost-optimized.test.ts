@@ -1,22 +1,8 @@
-import { SettingsError } from "../../blueprints/settings";
-import { spotCostOptimized } from "../../blueprints/spot-cost-optimized";
-import { generateModules } from "../../emitter/generate";
-import { Json, moduleOf } from "../helpers";
+import { Json, settingsErrorFor, synthesize } from "../helpers";
 
-function synth(settings?: unknown) {
-  const tree = generateModules([{ blueprint: spotCostOptimized, settings }]);
-  return { cluster: moduleOf(tree, "spot-cost-optimized/cluster/"), addons: moduleOf(tree, "spot-cost-optimized/addons/") };
-}
+const synth = (settings?: unknown) => synthesize("spot-cost-optimized", settings);
 
-function errorFor(settings: unknown): string {
-  try {
-    generateModules([{ blueprint: spotCostOptimized, settings }]);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return (error as SettingsError).message;
-  }
-  throw new Error("expected the settings to be rejected");
-}
+const errorFor = (settings: unknown): string => settingsErrorFor("spot-cost-optimized", settings);
 
 const { cluster, addons } = synth();
 const groups = cluster.variable("node_groups").default as Record<string, Json>;
