@@ -9,7 +9,8 @@
 import type { z } from "zod";
 
 export { blueprints, findBlueprint, UnknownBlueprintError, type BlueprintName } from "./blueprints/registry";
-export type { Blueprint, SettingsSchema, ClusterHandoff, AddonInputs } from "./blueprints/blueprint";
+export type { Blueprint, SettingsSchema, AddonInputs, ComputeScope } from "./blueprints/blueprint";
+export { Addon, Handoff, addonSettingsSchema, type AddonsSide, type ClusterSide, type BlueprintFacts } from "./modules/addons/contract";
 export { buildBlueprintStacks, type BlueprintStacks, type StackFlavor } from "./blueprints/stacks";
 export {
   parseSettings,

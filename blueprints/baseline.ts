@@ -1,8 +1,14 @@
 import { z } from "zod";
+import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
+import { addonSettingsSchema } from "../modules/addons/contract";
+import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
-import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
-import { addonSettingsShape, checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
+import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+
+const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer()] as const;
 
 export const baselineSettings = z
   .strictObject({
@@ -12,7 +18,7 @@ export const baselineSettings = z
     nodeGroups: nodeGroups.prefault({
       general: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
     }),
-    addons: z.strictObject(addonSettingsShape).prefault({}),
+    addons: addonSettingsSchema(baselineAddons),
   })
   .superRefine(checkNetworkRules);
 
@@ -64,12 +70,7 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 - No nodes to operate at all: **fargate-only**. NVIDIA GPUs: **gpu**.
 `,
   settings: baselineSettings,
-
-  buildCluster(stack, settings, inputs) {
-    return nodeGroupCluster(stack, settings, inputs, { nodeGroups: nodeGroupVariables(settings.nodeGroups) }).handoff;
-  },
-
-  buildAddons(stack, settings, inputs) {
-    nodeGroupAddons(stack, settings, inputs);
-  },
+  addons: baselineAddons,
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups)),
+  buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
 };

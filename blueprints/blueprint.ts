@@ -1,14 +1,34 @@
+import { ITerraformDependable } from "cdktf";
 import { z } from "zod";
+import { AnyAddon, BlueprintFacts, Handoff } from "../modules/addons/contract";
 import { BlueprintStack } from "../modules/blueprint-stack";
+import { Cluster } from "../modules/cluster";
+import { NetworkRefs } from "../modules/network";
+import { ClusterIdentityRefs } from "../modules/workload-identity";
 import { ClusterInputs } from "./compose";
 import { CommonSettings } from "./settings";
 
-/** A blueprint's settings schema: whatever else it holds, it parses to the common settings. */
-export type SettingsSchema = z.ZodType<CommonSettings, unknown>;
+/** Settings every blueprint has: the common ones, and the `addons` object its add-on list defines. */
+export type BlueprintSettings = CommonSettings & { readonly addons: object };
+
+/** A blueprint's settings schema: whatever else it holds, it parses to the common settings and `addons`. */
+export type SettingsSchema = z.ZodType<BlueprintSettings, unknown>;
+
+/** What a blueprint's compute is built on, in the cluster module. */
+export interface ComputeScope {
+  readonly inputs: ClusterInputs;
+  readonly network: NetworkRefs;
+  readonly cluster: Cluster;
+  readonly identity: ClusterIdentityRefs;
+  /** The EKS add-ons nodes need before they can become Ready (vpc-cni, kube-proxy, Pod Identity agent). */
+  readonly bootstrap: readonly ITerraformDependable[];
+  handOff(handoff: Handoff, value: string): void;
+}
 
 /**
- * A blueprint: settings (one zod schema) and a composition of building blocks into two stacks,
- * the cluster (AWS only) and the add-ons (Helm, Kubernetes, AWS lookups).
+ * A blueprint: settings (one zod schema), its compute, and its add-ons as a list. The shared
+ * composition (compose.ts) builds two stacks from it: the cluster (AWS only) and the add-ons
+ * (Helm, Kubernetes, AWS lookups).
  */
 export interface Blueprint<Schema extends SettingsSchema = SettingsSchema> {
   readonly name: string;
@@ -21,17 +41,16 @@ export interface Blueprint<Schema extends SettingsSchema = SettingsSchema> {
   /** Markdown for the generated README: what it is for, what it composes, cost drivers, when not to use it. */
   readonly readme?: string;
   readonly settings: Schema;
-  /** Builds the cluster module's constructs; returns what the add-ons side needs from it. */
-  buildCluster(stack: BlueprintStack, settings: z.output<Schema>, inputs: ClusterInputs): ClusterHandoff;
-  /** Builds the add-ons module's constructs. */
-  buildAddons(stack: BlueprintStack, settings: z.output<Schema>, handoff: AddonInputs): void;
+  /** Its add-ons, in order: EKS managed add-ons, then Helm add-ons. Each one's settings sit under `addons.<key>`. */
+  readonly addons: readonly AnyAddon[];
+  /** What its add-ons may know about it: compute kind, node groups, workload identity, system placement. */
+  facts(settings: z.output<Schema>): BlueprintFacts;
+  /** Builds node groups or Fargate profiles in the cluster module; returns what runs pods. */
+  buildCompute(stack: BlueprintStack, settings: z.output<Schema>, scope: ComputeScope): readonly ITerraformDependable[];
 }
-
-/** Values the cluster module produces that the add-ons module takes as inputs (role ARNs for IRSA). */
-export type ClusterHandoff = Readonly<Record<string, { readonly value: string; readonly description: string }>>;
 
 /** How the add-ons side reads a handed-off value: a module input, or a cross-stack reference under `cdktf deploy`. */
 export interface AddonInputs {
   readonly clusterName: string;
-  input(name: string): string;
+  input(handoff: Handoff): string;
 }

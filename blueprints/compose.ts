@@ -1,13 +1,17 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { setModuleFile } from "../modules/blueprint-stack";
+import { AddonsSide, AnyAddon, BlueprintFacts, ClusterSide, Handoff, settingsOf } from "../modules/addons/contract";
+import { AddonContext } from "../modules/addons/context";
+import { BlueprintStack, setModuleFile } from "../modules/blueprint-stack";
 import { Cluster } from "../modules/cluster";
 import { CreatedNetwork, ExistingNetwork, NetworkRefs } from "../modules/network";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { clusterNameRule } from "../modules/rules";
 import { moduleVariable } from "../modules/terraform";
+import { eksAddonVersionsLocal, EksManagedAddon } from "../modules/eks-addons";
 import { ClusterIdentityRefs } from "../modules/workload-identity";
+import { AddonInputs, Blueprint, BlueprintSettings } from "./blueprint";
 import { CommonSettings, NodeGroupSettings } from "./settings";
 
 /** The inputs every cluster module starts from: its name, tags and the ARN partition. */
@@ -114,4 +118,75 @@ export function nodeGroupVariables(groups: Record<string, NodeGroupSettings>): R
       },
     ]),
   );
+}
+
+/** The add-ons of a blueprint that its settings and facts enable, in list order. */
+function enabledAddons(blueprint: Blueprint, settings: BlueprintSettings, facts: BlueprintFacts): AnyAddon[] {
+  return blueprint.addons.filter((a) => a.isEnabled(settingsOf(a, settings.addons), facts));
+}
+
+/**
+ * The cluster module of a blueprint: network and control plane, the add-ons nodes need (`beforeCompute`),
+ * the compute, then every other add-on's cluster side in list order. Returns the values handed off to the
+ * add-ons module, by name.
+ */
+export function composeCluster(
+  stack: BlueprintStack,
+  blueprint: Blueprint,
+  settings: BlueprintSettings,
+  inputs: ClusterInputs,
+): ReadonlyMap<Handoff, string> {
+  const { network, cluster, identity } = networkAndControlPlane(stack, settings, inputs);
+  const facts = blueprint.facts(settings);
+  const addons = enabledAddons(blueprint, settings, facts);
+  const handoffs = new Map<Handoff, string>();
+  const handOff = (handoff: Handoff, value: string) => {
+    if (handoffs.has(handoff)) throw new Error(`${handoff.name} is handed off twice`);
+    handoffs.set(handoff, value);
+  };
+
+  const followsKubernetes = addons.some((a) => a instanceof EksManagedAddon && typeof a.definition.version !== "string");
+  const versions = followsKubernetes ? eksAddonVersionsLocal(stack) : undefined;
+  const side = (computeResources: readonly ITerraformDependable[]): ClusterSide => ({
+    ...facts,
+    identity,
+    kubernetesVersion: cluster.kubernetesVersion,
+    computeResources,
+    versionForCluster: (key) => {
+      if (!versions) throw new Error(`no add-on version follows the control plane, yet ${key} asked for one`);
+      return `\${local.${versions.friendlyUniqueId}[${cluster.kubernetesVersion}].${key}}`;
+    },
+    handOff,
+  });
+
+  const beforeCompute = side([]);
+  const bootstrap = addons
+    .filter((a) => a.clusterPhase === "beforeCompute")
+    .flatMap((a) => a.buildCluster(stack, beforeCompute, settingsOf(a, settings.addons)));
+  const compute = blueprint.buildCompute(stack, settings, { inputs, network, cluster, identity, bootstrap, handOff });
+  const afterCompute = side(compute);
+  for (const addon of addons.filter((a) => a.clusterPhase === "afterCompute")) {
+    addon.buildCluster(stack, afterCompute, settingsOf(addon, settings.addons));
+  }
+  return handoffs;
+}
+
+/**
+ * The add-ons module of a blueprint: the cluster looked up by name, then every add-on's Kubernetes side in
+ * list order, each after the add-ons it names in `after` (those this blueprint has).
+ */
+export function composeAddons(stack: BlueprintStack, blueprint: Blueprint, settings: BlueprintSettings, inputs: AddonInputs): void {
+  const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
+  const facts = blueprint.facts(settings);
+  const built = new Map<AnyAddon, ITerraformDependable[]>();
+  const addons = enabledAddons(blueprint, settings, facts);
+  addons.forEach((addon, i) => {
+    const late = addons.slice(i + 1).find((later) => addon.after.some((c) => later instanceof c));
+    if (late) throw new Error(`blueprint ${blueprint.name}: list ${late.key} before ${addon.key}, which must come after it`);
+  });
+  for (const addon of addons) {
+    const prerequisites = [...built].filter(([a]) => addon.after.some((c) => a instanceof c)).flatMap(([, resources]) => resources);
+    const side: AddonsSide = { ...facts, cluster: context, prerequisites, input: (h) => inputs.input(h) };
+    built.set(addon, addon.buildAddons(stack, side, settingsOf(addon, settings.addons)));
+  }
 }

@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { AwsLoadBalancerControllerChart, AwsLoadBalancerControllerIam } from "../modules/addons/aws-load-balancer-controller";
-import { AddonContext } from "../modules/addons/context";
+import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { addonSettingsSchema } from "../modules/addons/contract";
 import { FargateLogging } from "../modules/addons/fargate-logging";
 import { MetricsServer } from "../modules/addons/metrics-server";
-import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
-import { FARGATE_PROFILE_NAME_PATTERN, FargateProfiles, MAX_FARGATE_SELECTORS } from "../modules/fargate";
-import { LOG_RETENTION_DAYS } from "../modules/rules";
+import { EksManagedAddon } from "../modules/eks-addons";
+import { FARGATE_LOG_GROUP_NAME, FARGATE_PROFILE_NAME_PATTERN, FargateProfiles, MAX_FARGATE_SELECTORS } from "../modules/fargate";
 import { Blueprint } from "./blueprint";
-import { networkAndControlPlane } from "./compose";
-import { addonSettingsShape, checkNetworkRules, commonSettingsShape } from "./settings";
+import { checkNetworkRules, commonSettingsShape, logRetentionDays, rejected } from "./settings";
 
 /** Kubernetes namespace names, with the `*` and `?` wildcards Fargate selectors accept. */
 const namespaceSelector = z
@@ -38,8 +36,18 @@ const fargateProfiles = z.record(z.string(), fargateProfile).superRefine((profil
   }
 });
 
-/** A setting this blueprint rejects with a reason, rather than a bare "unknown setting". */
-const rejected = (reason: string) => z.never({ error: `unknown setting: ${reason}` }).optional();
+/**
+ * No Pod Identity agent (a DaemonSet; Pod Identity does not support Fargate pods) and no EBS CSI driver
+ * (Fargate pods cannot mount EBS volumes). The log router is configured before the controllers start.
+ */
+const fargateAddons = [
+  new EksManagedAddon("vpc_cni"),
+  new EksManagedAddon("kube_proxy"),
+  new EksManagedAddon("coredns"),
+  new FargateLogging(),
+  new AwsLoadBalancerController(),
+  new MetricsServer(),
+] as const;
 
 export const fargateOnlySettings = z
   .strictObject({
@@ -52,19 +60,10 @@ export const fargateOnlySettings = z
       applications: { selectors: [{ namespace: "default" }, { namespace: "app-*" }] },
     }),
     /** Default 30 days of container logs in CloudWatch Logs. */
-    fargateLogRetentionDays: z
-      .number()
-      .int()
-      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-        message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-      })
-      .default(30),
-    addons: z
-      .strictObject({
-        awsLoadBalancerController: addonSettingsShape.awsLoadBalancerController,
-        clusterAutoscaler: rejected("Fargate sizes capacity per pod, there are no node groups to scale"),
-      })
-      .prefault({}),
+    fargateLogRetentionDays: logRetentionDays.default(30),
+    addons: addonSettingsSchema(fargateAddons, {
+      clusterAutoscaler: "Fargate sizes capacity per pod, there are no node groups to scale",
+    }),
   })
   .superRefine(checkNetworkRules);
 
@@ -146,14 +145,10 @@ capacity, DaemonSets or system reservations: it wins for small or spiky clusters
 `,
   settings: fargateOnlySettings,
 
-  buildCluster(stack, settings, inputs) {
-    const { cluster, network, identity } = networkAndControlPlane(stack, settings, inputs);
-    const bootstrap = new NodeBootstrapAddons(stack, "node_bootstrap_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-      podIdentityAgent: false,
-    });
+  addons: fargateAddons,
+  facts: () => ({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" }),
+
+  buildCompute(stack, settings, { inputs, network, cluster, identity, handOff }) {
     const fargate = new FargateProfiles(stack, "fargate", {
       ...inputs,
       clusterName: identity.clusterName,
@@ -162,47 +157,7 @@ capacity, DaemonSets or system reservations: it wins for small or spiky clusters
       profiles: settings.fargateProfiles,
       logRetentionDays: settings.fargateLogRetentionDays,
     });
-    new WorkloadAddons(stack, "workload_addons", {
-      clusterName: identity.clusterName,
-      kubernetesVersion: cluster.kubernetesVersion,
-      identity,
-      versionsForCluster: bootstrap.versionsForCluster,
-      compute: [fargate.profiles],
-      corednsConfiguration: { computeType: "Fargate" },
-      ebsCsiDriver: false,
-    });
-    const lbc = new AwsLoadBalancerControllerIam(stack, "aws_load_balancer_controller_iam", {
-      cluster: identity,
-      identity: "irsa",
-      output: false,
-    });
-    return {
-      aws_load_balancer_controller_role_arn: {
-        value: lbc.roleArn,
-        description: "ARN of the AWS Load Balancer Controller's IAM role (IRSA: EKS Pod Identity does not support Fargate pods).",
-      },
-      fargate_log_group_name: {
-        value: fargate.logGroup.name,
-        description: "CloudWatch log group the Fargate log router ships container logs to.",
-      },
-    };
-  },
-
-  buildAddons(stack, settings, inputs) {
-    const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
-    // Before the controllers, so that their pods start with log shipping configured.
-    const logging = new FargateLogging(stack, "fargate_logging", {
-      region: context.region,
-      logGroupName: inputs.input("fargate_log_group_name"),
-    });
-    const lbc = new AwsLoadBalancerControllerChart(stack, "aws_load_balancer_controller", {
-      clusterName: context.clusterName,
-      region: context.region,
-      vpcId: context.vpcId,
-      replicas: settings.addons.awsLoadBalancerController.replicas,
-      irsaRoleArn: inputs.input("aws_load_balancer_controller_role_arn"),
-      dependsOn: [logging.configMap],
-    });
-    new MetricsServer(stack, "metrics_server", { dependsOn: [lbc.release], containerPort: 10251 });
+    handOff(FARGATE_LOG_GROUP_NAME, fargate.logGroup.name);
+    return [fargate.profiles];
   },
 };

@@ -1,51 +1,72 @@
 import { z } from "zod";
+import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
+import { addonSettingsSchema } from "../modules/addons/contract";
 import { DcgmExporter } from "../modules/addons/dcgm-exporter";
 import { EfaDevicePlugin } from "../modules/addons/efa-device-plugin";
-import { Toleration } from "../modules/addons/helm-release";
+import { MetricsServer } from "../modules/addons/metrics-server";
 import { NvidiaDevicePlugin } from "../modules/addons/nvidia-device-plugin";
 import { NodeGroupVariable } from "../modules/node-groups";
-import { EFA_INTERFACES, efaInterfacesOf, NVIDIA_GPU_FAMILIES, nvidiaGpuOf } from "../modules/nvidia-gpus";
+import {
+  ACCELERATOR_LABEL,
+  DEVICE_PLUGIN_LABEL,
+  EFA_INTERFACES,
+  EFA_PRESENT_LABEL,
+  EFA_RESOURCE,
+  efaInterfacesOf,
+  GPU_PRESENT_LABEL,
+  GPU_TAINT,
+  NVIDIA_GPU_FAMILIES,
+  nvidiaGpuOf,
+} from "../modules/nvidia-gpus";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
-import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
-import { addonSettingsShape, checkNetworkRules, commonSettingsShape, NodeGroupSettings, nodeGroups } from "./settings";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
+import {
+  checkNetworkRules,
+  checkNodeGroupNames,
+  checkNodeGroupSizes,
+  commonSettingsShape,
+  nodeDiskSizeGiB,
+  nodeGroupShape,
+  NodeGroupSettings,
+  nodeGroups,
+  scaleFromZero,
+} from "./settings";
+
+export { ACCELERATOR_LABEL, DEVICE_PLUGIN_LABEL, EFA_PRESENT_LABEL, EFA_RESOURCE, GPU_PRESENT_LABEL, GPU_TAINT };
+export { GPU_TOLERATION } from "../modules/nvidia-gpus";
 
 export const GPU_AMI_TYPES = ["AL2023_x86_64_NVIDIA", "BOTTLEROCKET_x86_64_NVIDIA"] as const;
 export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
 
-/** The taint that keeps non-GPU pods off GPU nodes (pods requesting nvidia.com/gpu tolerate it). */
-export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
-export const GPU_TOLERATION: Toleration = { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect };
-/** On every GPU node: it has NVIDIA GPUs (the device plugin chart's own affinity also matches this label). */
-export const GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
-/** "true" where the Helm device plugin must run; "false" on Bottlerocket, which runs the plugin on the host. */
-export const DEVICE_PLUGIN_LABEL = "nvidia.com/gpu.deploy.device-plugin";
-/** The Cluster Autoscaler's GPU label: a node with it is not "ready" for GPU pods until GPUs are advertised. */
-export const ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
-/** On EFA nodes only: the EFA device plugin selects it. */
-export const EFA_PRESENT_LABEL = "vpc.amazonaws.com/efa.present";
-/** The extended resource the EFA device plugin advertises, one per EFA interface. */
-export const EFA_RESOURCE = "vpc.amazonaws.com/efa";
+const gpuAddons = [
+  ...eksAddonsForNodes,
+  new AwsLoadBalancerController(),
+  new ClusterAutoscaler(),
+  new MetricsServer(),
+  new NvidiaDevicePlugin(),
+  new EfaDevicePlugin(),
+  new DcgmExporter(),
+] as const;
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as g6.xlarge");
+// GPU groups get their taint from the blueprint, so the node group shape's taints are left out.
+const { taints: _gpuTaintsFromBlueprint, ...gpuNodeGroupShape } = nodeGroupShape;
 
+/**
+ * A GPU node group: a managed node group whose instance types are NVIDIA GPU types of one GPU count
+ * (see modules/nvidia-gpus.ts); capacity defaults to ON_DEMAND, as Spot GPU capacity is scarce and
+ * interruptions lose work.
+ */
 const gpuNodeGroup = z
   .strictObject({
-    /** NVIDIA GPU instance types with the same GPU count (see modules/nvidia-gpus.ts). */
-    instanceTypes: z.array(instanceType).min(1, "must list at least one instance type"),
-    /** Default ON_DEMAND: Spot GPU capacity is scarce and interruptions lose work. */
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    ...gpuNodeGroupShape,
     /** Default AL2023_x86_64_NVIDIA (driver and container toolkit in the AMI; device plugin from Helm). */
     amiType: z.enum(GPU_AMI_TYPES).default("AL2023_x86_64_NVIDIA"),
     /** Default 0: no GPU node (and no GPU bill) until a pod asks for nvidia.com/gpu. */
-    minSize: z.number().int().min(0, "must be 0 or more").default(0),
-    desiredSize: z.number().int().min(0, "must be 0 or more").default(0),
-    maxSize: z.number().int().min(1, "must be 1 or more").max(1000, "must be at most 1000 (EKS quota)"),
+    ...scaleFromZero,
     /** Default 200 GiB encrypted gp3: CUDA images and model weights are large. */
-    diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB").default(200),
-    /** Extra Kubernetes labels. The GPU labels are added by the blueprint. */
-    labels: z.record(z.string(), z.string()).default({}),
-    maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
+    diskSizeGiB: nodeDiskSizeGiB.default(200),
     /**
      * Default false. EFA (Elastic Fabric Adapter) for multi-node training: every network card of the
      * instance gets an EFA interface, the group a cluster placement group, and its nodes the private
@@ -54,9 +75,7 @@ const gpuNodeGroup = z
     efa: z.boolean().default(false),
   })
   .superRefine((g, ctx) => {
-    if (g.minSize > g.maxSize) ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
-    if (g.desiredSize < g.minSize) ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is less than minSize ${g.minSize}` });
-    if (g.desiredSize > g.maxSize) ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is greater than maxSize ${g.maxSize}` });
+    checkNodeGroupSizes(g, ctx);
     const path = ["instanceTypes"];
     const graviton = g.instanceTypes.filter((t) => t.startsWith("g5g."));
     if (graviton.length > 0) {
@@ -118,13 +137,7 @@ export const gpuSettings = z
       .record(z.string(), gpuNodeGroup)
       .refine((groups) => Object.keys(groups).length > 0, "must define at least one GPU node group")
       .prefault({ gpu: { instanceTypes: ["g6.xlarge", "g5.xlarge", "g6e.xlarge"], maxSize: 4 } }),
-    addons: z
-      .strictObject({
-        ...addonSettingsShape,
-        /** Default false: NVIDIA DCGM exporter (GPU metrics for Prometheus) on the GPU nodes. */
-        dcgmExporter: z.boolean().default(false),
-      })
-      .prefault({}),
+    addons: addonSettingsSchema(gpuAddons),
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
@@ -132,14 +145,8 @@ export const gpuSettings = z
       if (name in s.nodeGroups) {
         ctx.addIssue({ code: "custom", path: ["gpuNodeGroups", name], message: `${name} is also a CPU node group; node group names must be unique` });
       }
-      if (!/^[a-z][a-z0-9-]{0,29}$/.test(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["gpuNodeGroups", name],
-          message: "node group names must be 1-30 characters: lower-case letters, digits and hyphens, starting with a letter",
-        });
-      }
     }
+    checkNodeGroupNames(Object.keys(s.gpuNodeGroups), ctx, ["gpuNodeGroups"]);
   });
 
 export type GpuSettings = z.output<typeof gpuSettings>;
@@ -270,35 +277,17 @@ keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a
 `,
   settings: gpuSettings,
 
-  buildCluster(stack, settings, inputs) {
-    const gpuGroups = Object.fromEntries(Object.entries(settings.gpuNodeGroups).map(([name, g]) => [name, gpuNodeGroupVariable(g)]));
-    return nodeGroupCluster(stack, settings, inputs, {
-      nodeGroups: { ...nodeGroupVariables(settings.nodeGroups), ...gpuGroups },
+  addons: gpuAddons,
+  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings)),
+  buildCompute: (stack, settings, scope) =>
+    nodeGroupCompute(stack, gpuClusterNodeGroups(settings), scope, {
       nodeTemplateTags: true,
       efa: Object.values(settings.gpuNodeGroups).some((g) => g.efa),
-    }).handoff;
-  },
-
-  buildAddons(stack, settings, inputs) {
-    const lbc = nodeGroupAddons(stack, settings, inputs).loadBalancerController;
-    const gpuGroups = Object.values(settings.gpuNodeGroups);
-    if (gpuGroups.some((g) => g.amiType === "AL2023_x86_64_NVIDIA")) {
-      new NvidiaDevicePlugin(stack, "nvidia_device_plugin", {
-        placement: { nodeSelector: { [DEVICE_PLUGIN_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
-        dependsOn: [lbc.release],
-      });
-    }
-    if (gpuGroups.some((g) => g.efa)) {
-      new EfaDevicePlugin(stack, "efa_device_plugin", {
-        placement: { nodeSelector: { [EFA_PRESENT_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
-        dependsOn: [lbc.release],
-      });
-    }
-    if (settings.addons.dcgmExporter) {
-      new DcgmExporter(stack, "dcgm_exporter", {
-        placement: { nodeSelector: { [GPU_PRESENT_LABEL]: "true" }, tolerations: [GPU_TOLERATION] },
-        dependsOn: [lbc.release],
-      });
-    }
-  },
+    }),
 };
+
+/** CPU and GPU groups together, as the `node_groups` variable's default. */
+function gpuClusterNodeGroups(settings: GpuSettings): Record<string, NodeGroupVariable> {
+  const gpuGroups = Object.entries(settings.gpuNodeGroups).map(([name, g]) => [name, gpuNodeGroupVariable(g)] as const);
+  return { ...nodeGroupVariables(settings.nodeGroups), ...Object.fromEntries(gpuGroups) };
+}

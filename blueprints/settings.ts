@@ -1,7 +1,8 @@
 import { z } from "zod";
+export { rejectedSetting as rejected } from "../modules/addons/contract";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
-import { AMI_TYPES, CLUSTER_AUTOSCALER_EXPANDERS, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { AMI_TYPES, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 /**
@@ -11,7 +12,7 @@ import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 const clusterName = z.string().regex(new RegExp(CLUSTER_NAME_PATTERN), CLUSTER_NAME_RULE_TEXT);
 
-const logRetentionDays = z
+export const logRetentionDays = z
   .number()
   .int()
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
@@ -103,93 +104,96 @@ const endpoint = z
 
 export const TAINT_EFFECTS = ["NoSchedule", "NoExecute", "PreferNoSchedule"] as const;
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large");
+export const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large");
 
 /** Graviton families carry a "g" right after the generation digit: m7g, c7gn, r8g, t4g, g5g. */
 export function isArmInstanceType(type: string): boolean {
   return /^[a-z]+\d+g[a-z]*\./.test(type);
 }
 
-export const nodeGroupSettings = z
-  .strictObject({
-    /** At least one. Several of the same size give spot capacity more pools to choose from. */
-    instanceTypes: z.array(instanceType).min(1, "must list at least one instance type"),
-    /** Default ON_DEMAND. */
-    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
-    /** Default AL2023_x86_64_STANDARD (Amazon Linux 2023). */
-    amiType: z.enum(AMI_TYPES).default("AL2023_x86_64_STANDARD"),
-    minSize: z.number().int().min(0, "must be 0 or more"),
-    desiredSize: z.number().int().min(0, "must be 0 or more"),
-    maxSize: z.number().int().min(1, "must be 1 or more").max(1000, "must be at most 1000 (EKS quota)"),
-    /** Default 50 GiB encrypted gp3 root volume. */
-    diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB").default(50),
-    /** Kubernetes labels on every node. Default none. */
-    labels: z.record(z.string(), z.string()).default({}),
-    /** Kubernetes taints on every node. Default none. */
-    taints: z
-      .array(
-        z.strictObject({
-          key: z.string().min(1, "must not be empty"),
-          value: z.string().optional(),
-          effect: z.enum(TAINT_EFFECTS),
-        }),
-      )
-      .default([]),
-    /** Default 33: a third of the group is replaced at a time during updates. */
-    maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
-  })
-  .superRefine((g, ctx) => {
-    if (g.minSize > g.maxSize) {
-      ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
-    }
-    if (g.desiredSize < g.minSize) {
-      ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is less than minSize ${g.minSize}` });
-    }
-    if (g.desiredSize > g.maxSize) {
-      ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is greater than maxSize ${g.maxSize}` });
-    }
-    const arm = g.amiType.includes("ARM_64");
-    const mismatched = g.instanceTypes.filter((t) => isArmInstanceType(t) !== arm);
-    if (mismatched.length > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["instanceTypes"],
-        message: `${mismatched.join(", ")} ${mismatched.length === 1 ? "does" : "do"} not match amiType ${g.amiType} (${arm ? "arm64 needs Graviton types" : "x86_64 needs non-Graviton types"})`,
-      });
-    }
-  });
+const nodeCount = z.number().int().min(0, "must be 0 or more");
+const diskSizeGiB = z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB");
+
+/** The fields every managed node group has; GPU groups override some defaults (blueprints/gpu.ts). */
+export const nodeGroupShape = {
+  /** At least one. Several of the same size give spot capacity more pools to choose from. */
+  instanceTypes: z.array(instanceType).min(1, "must list at least one instance type"),
+  /** Default ON_DEMAND. */
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+  /** Default AL2023_x86_64_STANDARD (Amazon Linux 2023). */
+  amiType: z.enum(AMI_TYPES).default("AL2023_x86_64_STANDARD"),
+  minSize: nodeCount,
+  desiredSize: nodeCount,
+  maxSize: z.number().int().min(1, "must be 1 or more").max(1000, "must be at most 1000 (EKS quota)"),
+  /** Default 50 GiB encrypted gp3 root volume. */
+  diskSizeGiB: diskSizeGiB.default(50),
+  /** Kubernetes labels on every node. Default none. */
+  labels: z.record(z.string(), z.string()).default({}),
+  /** Kubernetes taints on every node. Default none. */
+  taints: z
+    .array(
+      z.strictObject({
+        key: z.string().min(1, "must not be empty"),
+        value: z.string().optional(),
+        effect: z.enum(TAINT_EFFECTS),
+      }),
+    )
+    .default([]),
+  /** Default 33: a third of the group is replaced at a time during updates. */
+  maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
+} as const;
+
+/** Default sizes for groups that scale from zero (GPU groups): no node, and no bill, until a pod asks. */
+export const scaleFromZero = { minSize: nodeCount.default(0), desiredSize: nodeCount.default(0) } as const;
+export const nodeDiskSizeGiB = diskSizeGiB;
+
+/** min_size <= desired_size <= max_size, as EKS requires. */
+export function checkNodeGroupSizes(g: { minSize: number; desiredSize: number; maxSize: number }, ctx: z.RefinementCtx): void {
+  if (g.minSize > g.maxSize) {
+    ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
+  }
+  if (g.desiredSize < g.minSize) {
+    ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is less than minSize ${g.minSize}` });
+  }
+  if (g.desiredSize > g.maxSize) {
+    ctx.addIssue({ code: "custom", message: `desiredSize ${g.desiredSize} is greater than maxSize ${g.maxSize}` });
+  }
+}
+
+export const nodeGroupSettings = z.strictObject(nodeGroupShape).superRefine((g, ctx) => {
+  checkNodeGroupSizes(g, ctx);
+  const arm = g.amiType.includes("ARM_64");
+  const mismatched = g.instanceTypes.filter((t) => isArmInstanceType(t) !== arm);
+  if (mismatched.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["instanceTypes"],
+      message: `${mismatched.join(", ")} ${mismatched.length === 1 ? "does" : "do"} not match amiType ${g.amiType} (${arm ? "arm64 needs Graviton types" : "x86_64 needs non-Graviton types"})`,
+    });
+  }
+});
 export type NodeGroupSettings = z.output<typeof nodeGroupSettings>;
 
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,29}$/;
-export const nodeGroups = z.record(z.string(), nodeGroupSettings).superRefine((groups, ctx) => {
-  const names = Object.keys(groups);
-  if (names.length === 0) ctx.addIssue({ code: "custom", message: "must define at least one node group" });
+
+/** Node group names (the map keys) must suit EKS and the names derived from them. */
+export function checkNodeGroupNames(names: readonly string[], ctx: z.RefinementCtx, path: readonly string[] = []): void {
   for (const name of names) {
     if (!NODE_GROUP_NAME.test(name)) {
       ctx.addIssue({
         code: "custom",
-        path: [name],
+        path: [...path, name],
         message: "node group names must be 1-30 characters: lower-case letters, digits and hyphens, starting with a letter",
       });
     }
   }
+}
+
+export const nodeGroups = z.record(z.string(), nodeGroupSettings).superRefine((groups, ctx) => {
+  const names = Object.keys(groups);
+  if (names.length === 0) ctx.addIssue({ code: "custom", message: "must define at least one node group" });
+  checkNodeGroupNames(names, ctx);
 });
-
-const clusterAutoscaler = z
-  .strictObject({
-    /** Default least-waste: picks the group that leaves the least idle CPU and memory. */
-    expander: z.enum(CLUSTER_AUTOSCALER_EXPANDERS).default("least-waste"),
-    /** Default 10m: how long a node must be unneeded before it is removed. */
-    scaleDownUnneededTime: z.string().regex(/^\d+[smh]$/, "must be a duration such as 10m").default("10m"),
-  })
-  .prefault({});
-
-const awsLoadBalancerController = z
-  .strictObject({
-    /** Default 2 replicas, so the webhook survives a node drain. */
-    replicas: z.number().int().min(1).max(10).default(2),
-  })
-  .prefault({});
 
 /** Settings every blueprint shares. */
 export const commonSettingsShape = {
@@ -213,11 +217,6 @@ export const commonSettingsShape = {
   controlPlaneLogRetentionDays: logRetentionDays.default(90),
   /** Tags on every AWS resource. Default none. */
   tags: z.record(z.string(), z.string()).default({}),
-} as const;
-
-export const addonSettingsShape = {
-  clusterAutoscaler,
-  awsLoadBalancerController,
 } as const;
 
 const commonSettings = z.strictObject({ ...commonSettingsShape, clusterName: z.string() });

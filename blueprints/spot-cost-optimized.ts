@@ -1,10 +1,14 @@
 import { z } from "zod";
-import { CLUSTER_AUTOSCALER_EXPANDERS } from "../modules/addons/cluster-autoscaler";
+import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
+import { addonSettingsSchema } from "../modules/addons/contract";
 import { Placement } from "../modules/addons/helm-release";
+import { MetricsServer } from "../modules/addons/metrics-server";
+import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
-import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
-import { addonSettingsShape, checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
+import { checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
 export const SYSTEM_LABEL = { key: "node-role", value: "system" } as const;
@@ -59,6 +63,24 @@ function checkSpotGroups(groups: Record<string, NodeGroupSettings>, ctx: z.Refin
   }
 }
 
+const spotAddons = [
+  ...eksAddonsForNodes,
+  new AwsLoadBalancerController(),
+  new ClusterAutoscaler({
+    // Graviton Spot first, then x86 Spot, then on-demand groups; idle Spot nodes go quickly.
+    defaults: { expander: "priority", scaleDownUnneededTime: "5m" },
+    expanderPriorities,
+    extraArgs: {
+      // A group whose Spot pools are exhausted is backed off after this, and another group is tried.
+      "max-node-provision-time": "5m",
+      "scale-down-delay-after-add": "5m",
+      // kube-system Deployments with PDBs (EBS CSI controller) must not pin Spot nodes.
+      "skip-nodes-with-system-pods": false,
+    },
+  }),
+  new MetricsServer(),
+] as const;
+
 const gravitonGroup: z.input<typeof nodeGroups>[string] = {
   instanceTypes: ["m6g.large", "m6gd.large", "m7g.large", "m7gd.large", "m8g.large"],
   capacityType: "SPOT",
@@ -101,19 +123,7 @@ export const spotCostOptimizedSettings = z
      * the Cluster Autoscaler prefers. Turn it on only when every workload image is multi-arch.
      */
     gravitonSpot: z.boolean().default(false),
-    addons: z
-      .strictObject({
-        awsLoadBalancerController: addonSettingsShape.awsLoadBalancerController,
-        clusterAutoscaler: z
-          .strictObject({
-            /** Default priority: Graviton Spot, then x86 Spot, then on-demand groups (see expanderPriorities). */
-            expander: z.enum(CLUSTER_AUTOSCALER_EXPANDERS).default("priority"),
-            /** Default 5m: idle Spot nodes go quickly. */
-            scaleDownUnneededTime: z.string().regex(/^\d+[smh]$/, "must be a duration such as 10m").default("5m"),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
+    addons: addonSettingsSchema(spotAddons),
   })
   .transform((s, ctx) => {
     if (!s.gravitonSpot) return s;
@@ -134,10 +144,10 @@ export type SpotCostOptimizedSettings = z.output<typeof spotCostOptimizedSetting
  * Priority expander configuration: Graviton Spot (cheapest per vCPU) 30, x86 Spot 20, anything else 10.
  * EKS names a managed node group's Auto Scaling group `eks-<node group>-<uuid>`.
  */
-export function expanderPriorities(groups: Record<string, NodeGroupSettings>): Record<string, string[]> {
+export function expanderPriorities(groups: Readonly<Record<string, NodeGroupVariable>>): Record<string, string[]> {
   const priorities: Record<string, string[]> = {};
   for (const [name, g] of Object.entries(groups)) {
-    const priority = g.capacityType !== "SPOT" ? "10" : g.instanceTypes.every(isArmInstanceType) ? "30" : "20";
+    const priority = g.capacity_type !== "SPOT" ? "10" : g.instance_types.every(isArmInstanceType) ? "30" : "20";
     (priorities[priority] ??= []).push(`^eks-${name}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
   }
   return priorities;
@@ -222,28 +232,8 @@ What stays your job:
 - When you cannot spend the engineering time on PDBs, replicas and graceful shutdown: baseline is the safer default.
 `,
   settings: spotCostOptimizedSettings,
-
-  buildCluster(stack, settings, inputs) {
-    return nodeGroupCluster(stack, settings, inputs, {
-      nodeGroups: nodeGroupVariables(settings.nodeGroups),
-      nodeTemplateTags: true,
-      corednsConfiguration: { ...SYSTEM_PLACEMENT },
-    }).handoff;
-  },
-
-  buildAddons(stack, settings, inputs) {
-    nodeGroupAddons(stack, settings, inputs, {
-      placement: SYSTEM_PLACEMENT,
-      clusterAutoscaler: {
-        expanderPriorities: expanderPriorities(settings.nodeGroups),
-        extraArgs: {
-          // A group whose Spot pools are exhausted is backed off after this, and another group is tried.
-          "max-node-provision-time": "5m",
-          "scale-down-delay-after-add": "5m",
-          // kube-system Deployments with PDBs (EBS CSI controller) must not pin Spot nodes.
-          "skip-nodes-with-system-pods": false,
-        },
-      },
-    });
-  },
+  addons: spotAddons,
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), SYSTEM_PLACEMENT),
+  buildCompute: (stack, settings, scope) =>
+    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { nodeTemplateTags: true }),
 };

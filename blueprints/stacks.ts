@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
@@ -7,7 +7,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { BlueprintStack } from "../modules/blueprint-stack";
 import { moduleVariable } from "../modules/terraform";
 import { AddonInputs, Blueprint } from "./blueprint";
-import { ClusterInputsConstruct, clusterNameVariable } from "./compose";
+import { ClusterInputsConstruct, clusterNameVariable, composeAddons, composeCluster } from "./compose";
 import { parseSettings } from "./settings";
 
 /**
@@ -34,20 +34,22 @@ export function buildBlueprintStacks(
 
   const cluster = new BlueprintStack(scope, `${blueprint.name}-cluster`);
   new AwsProvider(cluster, "aws", flavor === "deploy" ? { region } : {});
-  const handoff = blueprint.buildCluster(cluster, settings, new ClusterInputsConstruct(cluster, settings));
+  const handoffs = composeCluster(cluster, blueprint, settings, new ClusterInputsConstruct(cluster, settings));
 
   const addons = new BlueprintStack(scope, `${blueprint.name}-addons`);
   const clusterName = clusterNameVariable(addons, settings.clusterName);
   const inputs: AddonInputs = {
     clusterName,
-    input(name) {
-      const source = handoff[name];
-      if (!source) throw new Error(`blueprint ${blueprint.name} hands off no value named ${name}`);
-      if (flavor === "deploy") return source.value;
-      return moduleVariable(addons, name, { type: "string", description: source.description }).stringValue;
+    input(handoff) {
+      const value = handoffs.get(handoff);
+      if (value === undefined) throw new Error(`blueprint ${blueprint.name}: the cluster module hands off no ${handoff.name}`);
+      if (flavor === "deploy") return value;
+      const existing = addons.node.tryFindChild(handoff.name) as TerraformVariable | undefined;
+      return (existing ?? moduleVariable(addons, handoff.name, { type: "string", description: handoff.description })).stringValue;
     },
   };
-  for (const [name, { value, description }] of Object.entries(handoff)) {
+  // In name order, so that outputs.tf.json does not depend on the order add-ons are listed in.
+  for (const [{ name, description }, value] of [...handoffs].sort(([a], [b]) => a.name.localeCompare(b.name))) {
     new TerraformOutput(cluster, `handoff_${name}`, { value, description }).overrideLogicalId(name);
   }
 
@@ -72,6 +74,6 @@ export function buildBlueprintStacks(
     new HelmProvider(addons, "helm", {});
     new KubernetesProvider(addons, "kubernetes", {});
   }
-  blueprint.buildAddons(addons, settings, inputs);
+  composeAddons(addons, blueprint, settings, inputs);
   return { cluster, addons };
 }

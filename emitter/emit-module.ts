@@ -1,6 +1,6 @@
-import { TerraformElement, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
-import { moduleFileOf, terraformAddressOf } from "../modules/blueprint-stack";
+import { IConstruct } from "constructs";
+import { Aspects, IAspect, TerraformElement, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import { MovedAddress, moduleFileOf, terraformAddressOf } from "../modules/blueprint-stack";
 import { ProviderName, terraformRequirements } from "../modules/catalog";
 
 /** A module's files: name → parsed JSON, in the order they are written. */
@@ -60,12 +60,39 @@ export function emitModule(stack: TerraformStack): ModuleFiles {
   if (synthesized.output) {
     files.set("outputs.tf.json", { output: mapValues(synthesized.output, (o) => ordered(o, OUTPUT_KEY_ORDER)) });
   }
+  if (synthesized.moved) files.set("migrations.tf.json", { moved: checkedMoves(synthesized.moved, fileOf) });
 
   const unexpected = Object.keys(synthesized).filter(
-    (k) => !["terraform", "provider", "resource", "data", "locals", "variable", "output"].includes(k),
+    (k) => !["terraform", "provider", "resource", "data", "locals", "variable", "output", "moved"].includes(k),
   );
   if (unexpected.length > 0) throw new Error(`emitter: unexpected top-level blocks ${unexpected.join(", ")}`);
   return files;
+}
+
+/**
+ * `moved` blocks, each naming a resource the module has (`to`, its instance key aside) and an address it
+ * no longer has (`from`): a move to nowhere, or from a live address, would be a plan error for every user.
+ */
+function checkedMoves(moved: unknown, addresses: ReadonlyMap<string, string>): MovedAddress[] {
+  const base = (address: string) => address.replace(/\[[^\]]*\]$/, "");
+  const moves = moved as MovedAddress[];
+  for (const { from, to } of moves) {
+    if (!addresses.has(base(to))) throw new Error(`emitter: moved block to ${to}, which the module does not have`);
+    if (from === to || (addresses.has(base(from)) && base(from) !== base(to))) {
+      throw new Error(`emitter: moved block from ${from}, which the module still has`);
+    }
+  }
+  return moves;
+}
+
+/**
+ * Apply every aspect to the constructs below the one it was added to, as `cdktf synth` does before
+ * rendering (through public API: cdktf exports no function for it).
+ */
+function invokeAspects(construct: IConstruct, inherited: readonly IAspect[] = []): void {
+  const aspects = [...inherited, ...Aspects.of(construct).all];
+  for (const aspect of aspects) aspect.visit(construct);
+  for (const child of construct.node.children) invokeAspects(child, aspects);
 }
 
 /** Providers the module uses, from the stack's provider constructs. */

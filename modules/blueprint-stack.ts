@@ -43,9 +43,23 @@ export function moduleFileOf(construct: IConstruct): string | undefined {
  * synth-time error rather than a silent overwrite.
  */
 export class BlueprintStack extends TerraformStack {
+  private readonly moves: MovedAddress[] = [];
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.node.addValidation({ validate: () => findAddressClashes(this) });
+  }
+
+  /**
+   * Record that the resource once at `from` now lives at `to` (e.g. `aws_iam_role_policy_attachment.node_ssm`
+   * → `aws_iam_role_policy_attachment.node["AmazonSSMManagedInstanceCore"]`). The module then carries a
+   * `moved` block (migrations.tf.json), so a user's next apply renames the resource in state instead of
+   * destroying and re-creating it.
+   */
+  recordMove(from: string, to: string): void {
+    if (this.moves.some((m) => m.from === from)) throw new Error(`${from} is moved twice`);
+    this.moves.push({ from, to });
+    this.addOverride("moved", [...this.moves].sort((a, b) => a.from.localeCompare(b.from)));
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
@@ -61,6 +75,19 @@ export class BlueprintStack extends TerraformStack {
     }
     return id;
   }
+}
+
+/** A `moved` block: a resource's previous address and its current one. */
+export interface MovedAddress {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The stack a construct belongs to, as a BlueprintStack (every stack of this project is one). */
+export function blueprintStackOf(construct: IConstruct): BlueprintStack {
+  const stack = TerraformStack.of(construct);
+  if (!(stack instanceof BlueprintStack)) throw new Error(`${construct.node.path} is not inside a BlueprintStack`);
+  return stack;
 }
 
 /** The address an element takes in Terraform, e.g. `aws_iam_role.node` or `var.cluster_name`. */

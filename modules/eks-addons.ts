@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { Fn, ITerraformDependable, TerraformLocal } from "cdktf";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { Addon, BlueprintFacts, ClusterSide } from "./addons/contract";
 import { setModuleFile } from "./blueprint-stack";
-import { eksAddonVersions, kubernetesReleases } from "./catalog";
-import { ClusterIdentityRefs, WorkloadRole } from "./workload-identity";
+import { eksAddonVersions, KubernetesRelease, kubernetesReleases } from "./catalog";
+import { WorkloadIdentity, WorkloadRole } from "./workload-identity";
 
 /**
  * Conflict resolution, chosen deliberately: on create, take over fields a self-managed install may
@@ -12,136 +13,141 @@ import { ClusterIdentityRefs, WorkloadRole } from "./workload-identity";
  */
 const RESOLVE_CONFLICTS = { resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" } as const;
 
-interface AddonBase {
-  readonly clusterName: string;
-  readonly kubernetesVersion: string;
-  readonly identity: ClusterIdentityRefs;
+/** The IAM role of an EKS managed add-on's service account. */
+export interface EksAddonRole {
+  /** Terraform address of the role (`aws_iam_role.<address>`). */
+  readonly address: string;
+  readonly roleNameSuffix: string;
+  readonly description: string;
+  readonly serviceAccount: string;
+  /** IRSA sets the add-on's service account role; Pod Identity adds an association to the add-on itself. */
+  readonly identity: WorkloadIdentity;
+  readonly managedPolicies: Readonly<Record<string, string>>;
+  readonly outputName: string;
 }
 
-export interface NodeBootstrapAddonsProps extends AddonBase {
-  /**
-   * Default true. Off for Fargate-only clusters: the agent is a DaemonSet, which Fargate does not
-   * run, and EKS Pod Identity does not support Fargate pods (they use IRSA).
-   */
-  readonly podIdentityAgent?: boolean;
+/** One EKS managed add-on: its name, version, when it is created, its role and configuration. */
+export interface EksAddonDefinition {
+  readonly addonName: string;
+  /** A version that works on every supported Kubernetes minor, or the per-minor pin it follows (catalog). */
+  readonly version: string | { readonly followsKubernetes: keyof Omit<KubernetesRelease, "standardSupportUntil"> };
+  /** Before compute: nodes need it to become Ready. After: its pods need somewhere to run. */
+  readonly phase: "beforeCompute" | "afterCompute";
+  readonly role?: EksAddonRole;
+  /** The add-on's configuration values for a blueprint. Default none. */
+  readonly configuration?: (facts: BlueprintFacts) => Record<string, unknown> | undefined;
 }
 
 /**
- * The add-ons a node needs before it can become Ready: the VPC CNI (network policy enforcement on,
- * its own IRSA role with the CNI policy), kube-proxy and the EKS Pod Identity agent.
- * Node groups and Fargate profiles depend on these.
+ * Every EKS managed add-on this project installs, keyed by Terraform address (`aws_eks_addon.<key>`).
+ * Blueprints pick rows with `new EksManagedAddon("<key>")`; versions come from the catalog.
  */
-export class NodeBootstrapAddons extends Construct {
-  readonly addons: ITerraformDependable[];
-  /** `local.eks_addon_versions[var.kubernetes_version]`: add-on versions that follow the control plane. */
-  readonly versionsForCluster: { readonly kubeProxy: string; readonly coredns: string };
-
-  constructor(scope: Construct, id: string, props: NodeBootstrapAddonsProps) {
-    super(scope, id);
-    setModuleFile(this, "eks_addons");
-
-    const byKubernetesVersion = new TerraformLocal(
-      this,
-      "eks_addon_versions",
-      Object.fromEntries(
-        Object.entries(kubernetesReleases).map(([version, r]) => [version, { kube_proxy: r.kubeProxy, coredns: r.coredns }]),
-      ),
-    );
-    const forCluster = (key: string) => `\${local.${byKubernetesVersion.friendlyUniqueId}[${props.kubernetesVersion}].${key}}`;
-    this.versionsForCluster = { kubeProxy: forCluster("kube_proxy"), coredns: forCluster("coredns") };
-
+export const eksAddons = {
+  vpc_cni: {
+    addonName: "vpc-cni",
+    version: eksAddonVersions.vpcCni,
+    phase: "beforeCompute",
     // IRSA rather than Pod Identity: aws-node starts before anything else on a new node.
-    const cniRole = new WorkloadRole(this, {
+    role: {
       address: "vpc_cni",
       roleNameSuffix: "vpc-cni",
       description: "Lets the VPC CNI (aws-node) manage network interfaces and IP addresses.",
-      namespace: "kube-system",
       serviceAccount: "aws-node",
       identity: "irsa",
-      cluster: props.identity,
       managedPolicies: { cni: "AmazonEKS_CNI_Policy" },
       outputName: "vpc_cni_role_arn",
-    });
+    },
+    configuration: () => ({ enableNetworkPolicy: "true" }),
+  },
+  kube_proxy: { addonName: "kube-proxy", version: { followsKubernetes: "kubeProxy" }, phase: "beforeCompute" },
+  eks_pod_identity_agent: { addonName: "eks-pod-identity-agent", version: eksAddonVersions.eksPodIdentityAgent, phase: "beforeCompute" },
+  coredns: {
+    addonName: "coredns",
+    version: { followsKubernetes: "coredns" },
+    phase: "afterCompute",
+    configuration: (facts) =>
+      facts.compute === "fargate" ? { computeType: "Fargate" } : facts.systemPlacement ? { ...facts.systemPlacement } : undefined,
+  },
+  aws_ebs_csi_driver: {
+    addonName: "aws-ebs-csi-driver",
+    version: eksAddonVersions.awsEbsCsiDriver,
+    phase: "afterCompute",
+    role: {
+      address: "ebs_csi_driver",
+      roleNameSuffix: "ebs-csi-driver",
+      description: "Lets the EBS CSI driver create, attach and delete EBS volumes.",
+      serviceAccount: "ebs-csi-controller-sa",
+      identity: "podIdentity",
+      managedPolicies: { ebs_csi: "service-role/AmazonEBSCSIDriverPolicy" },
+      outputName: "ebs_csi_driver_role_arn",
+    },
+  },
+} as const satisfies Record<string, EksAddonDefinition>;
 
-    const vpcCni = new EksAddon(this, "vpc_cni", {
-      clusterName: props.clusterName,
-      addonName: "vpc-cni",
-      addonVersion: eksAddonVersions.vpcCni,
-      serviceAccountRoleArn: cniRole.arn,
-      configurationValues: Fn.jsonencode({ enableNetworkPolicy: "true" }),
-      ...RESOLVE_CONFLICTS,
-      tags: props.identity.tags,
-    });
-    const kubeProxy = new EksAddon(this, "kube_proxy", {
-      clusterName: props.clusterName,
-      addonName: "kube-proxy",
-      addonVersion: this.versionsForCluster.kubeProxy,
-      ...RESOLVE_CONFLICTS,
-      tags: props.identity.tags,
-    });
-    this.addons = [vpcCni, kubeProxy];
-    if (props.podIdentityAgent !== false) {
-      this.addons.push(
-        new EksAddon(this, "eks_pod_identity_agent", {
-          clusterName: props.clusterName,
-          addonName: "eks-pod-identity-agent",
-          addonVersion: eksAddonVersions.eksPodIdentityAgent,
-          ...RESOLVE_CONFLICTS,
-          tags: props.identity.tags,
-        }),
-      );
-    }
+export type EksAddonKey = keyof typeof eksAddons;
+
+/** Keys of `local.eks_addon_versions[<minor>]`: the add-ons whose versions follow the control plane. */
+export function versionsByKubernetesMinor(): Record<string, Record<string, string>> {
+  const following = Object.entries(eksAddons as Record<string, EksAddonDefinition>).flatMap(([key, d]) =>
+    typeof d.version === "string" ? [] : [[key, d.version.followsKubernetes] as const],
+  );
+  return Object.fromEntries(
+    Object.entries(kubernetesReleases).map(([minor, release]) => [minor, Object.fromEntries(following.map(([key, pin]) => [key, release[pin]]))]),
+  );
+}
+
+/** `local.eks_addon_versions`, created once per cluster module by the composition. */
+export function eksAddonVersionsLocal(scope: Construct): TerraformLocal {
+  const holder = new Construct(scope, "eks_addon_versions");
+  setModuleFile(holder, "eks_addons");
+  return new TerraformLocal(holder, "eks_addon_versions", versionsByKubernetesMinor());
+}
+
+/** An EKS managed add-on from the table, with its role. No settings: its version is the catalog's. */
+export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addon<Key> {
+  readonly key: Key;
+  readonly clusterPhase: EksAddonDefinition["phase"];
+  readonly definition: EksAddonDefinition;
+
+  constructor(key: Key) {
+    super();
+    this.key = key;
+    this.definition = eksAddons[key];
+    this.clusterPhase = this.definition.phase;
   }
-}
 
-export interface WorkloadAddonsProps extends AddonBase {
-  readonly versionsForCluster: NodeBootstrapAddons["versionsForCluster"];
-  /** Node groups or Fargate profiles these add-ons' pods run on. */
-  readonly compute: ITerraformDependable[];
-  /** CoreDNS add-on configuration (tolerations, nodeSelector, computeType). Default none. */
-  readonly corednsConfiguration?: Record<string, unknown>;
-  /** Default true. Off for Fargate, whose pods cannot mount EBS volumes. */
-  readonly ebsCsiDriver?: boolean;
-}
-
-/** Add-ons whose pods need somewhere to run: CoreDNS and the EBS CSI driver (Pod Identity). */
-export class WorkloadAddons extends Construct {
-  constructor(scope: Construct, id: string, props: WorkloadAddonsProps) {
-    super(scope, id);
-    setModuleFile(this, "eks_addons");
-
-    new EksAddon(this, "coredns", {
-      clusterName: props.clusterName,
-      addonName: "coredns",
-      addonVersion: props.versionsForCluster.coredns,
-      configurationValues: props.corednsConfiguration ? Fn.jsonencode(props.corednsConfiguration) : undefined,
-      ...RESOLVE_CONFLICTS,
-      tags: props.identity.tags,
-      dependsOn: props.compute,
-    });
-
-    if (props.ebsCsiDriver !== false) {
-      const role = new WorkloadRole(this, {
-        address: "ebs_csi_driver",
-        roleNameSuffix: "ebs-csi-driver",
-        description: "Lets the EBS CSI driver create, attach and delete EBS volumes.",
+  buildCluster(scope: Construct, side: ClusterSide): ITerraformDependable[] {
+    const d = this.definition;
+    const holder = new Construct(scope, `${this.key}_eks_addon`);
+    setModuleFile(holder, "eks_addons");
+    const role =
+      d.role &&
+      new WorkloadRole(holder, {
+        address: d.role.address,
+        roleNameSuffix: d.role.roleNameSuffix,
+        description: d.role.description,
         namespace: "kube-system",
-        serviceAccount: "ebs-csi-controller-sa",
-        identity: "podIdentity",
-        cluster: props.identity,
-        managedPolicies: { ebs_csi: "service-role/AmazonEBSCSIDriverPolicy" },
+        serviceAccount: d.role.serviceAccount,
+        identity: d.role.identity,
+        cluster: side.identity,
+        managedPolicies: d.role.managedPolicies,
+        // The add-on declares its own association.
         associate: false,
-        outputName: "ebs_csi_driver_role_arn",
+        outputName: d.role.outputName,
       });
-      new EksAddon(this, "aws_ebs_csi_driver", {
-        clusterName: props.clusterName,
-        addonName: "aws-ebs-csi-driver",
-        addonVersion: eksAddonVersions.awsEbsCsiDriver,
-        podIdentityAssociation: [{ roleArn: role.arn, serviceAccount: "ebs-csi-controller-sa" }],
-        ...RESOLVE_CONFLICTS,
-        tags: props.identity.tags,
-        dependsOn: props.compute,
-      });
-    }
+    const configuration = d.configuration?.(side);
+    const addon = new EksAddon(holder, this.key, {
+      clusterName: side.identity.clusterName,
+      addonName: d.addonName,
+      addonVersion: typeof d.version === "string" ? d.version : side.versionForCluster(this.key),
+      serviceAccountRoleArn: role && d.role?.identity === "irsa" ? role.arn : undefined,
+      podIdentityAssociation:
+        role && d.role?.identity === "podIdentity" ? [{ roleArn: role.arn, serviceAccount: d.role.serviceAccount }] : undefined,
+      configurationValues: configuration ? Fn.jsonencode(configuration) : undefined,
+      ...RESOLVE_CONFLICTS,
+      tags: side.identity.tags,
+      dependsOn: d.phase === "afterCompute" ? [...side.computeResources] : undefined,
+    });
+    return [addon];
   }
 }

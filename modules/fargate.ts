@@ -3,6 +3,7 @@ import { Fn, ITerraformDependable, TerraformIterator, TerraformOutput } from "cd
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksFargateProfile } from "@cdktf/provider-aws/lib/eks-fargate-profile";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Handoff } from "./addons/contract";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
 import { logRetentionRule } from "./rules";
@@ -13,6 +14,12 @@ export interface FargateProfileVariable {
   /** At most five; a pod runs on Fargate when it matches any of them. */
   readonly selectors: ReadonlyArray<{ readonly namespace: string; readonly labels: Readonly<Record<string, string>> }>;
 }
+
+/** The log group Fargate's log router writes to: created (with retention) here, configured in the add-ons module. */
+export const FARGATE_LOG_GROUP_NAME = new Handoff(
+  "fargate_log_group_name",
+  "CloudWatch log group the Fargate log router ships container logs to.",
+);
 
 /** EKS: at most five selectors per profile. */
 export const MAX_FARGATE_SELECTORS = 5;

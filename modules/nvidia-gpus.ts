@@ -80,3 +80,17 @@ export const EFA_INTERFACES: Readonly<Record<string, number>> = {
 export function efaInterfacesOf(instanceType: string): number | undefined {
   return EFA_INTERFACES[instanceType];
 }
+
+/** The taint that keeps non-GPU pods off GPU nodes (pods requesting nvidia.com/gpu tolerate it). */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+export const GPU_TOLERATION = { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect } as const;
+/** On every GPU node: it has NVIDIA GPUs (the device plugin chart's own affinity also matches this label). */
+export const GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
+/** "true" where the Helm device plugin must run; "false" on Bottlerocket, which runs the plugin on the host. */
+export const DEVICE_PLUGIN_LABEL = "nvidia.com/gpu.deploy.device-plugin";
+/** The Cluster Autoscaler's GPU label: a node with it is not "ready" for GPU pods until GPUs are advertised. */
+export const ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
+/** On EFA nodes only: the EFA device plugin selects it. */
+export const EFA_PRESENT_LABEL = "vpc.amazonaws.com/efa.present";
+/** The extended resource the EFA device plugin advertises, one per EFA interface. */
+export const EFA_RESOURCE = "vpc.amazonaws.com/efa";

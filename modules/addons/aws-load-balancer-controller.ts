@@ -1,46 +1,30 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
-import { Release } from "@cdktf/provider-helm/lib/release";
+import { z } from "zod";
 import { setModuleFile } from "../blueprint-stack";
 import { helmCharts } from "../catalog";
-import { ClusterIdentityRefs, WorkloadIdentity, WorkloadRole } from "../workload-identity";
+import { WorkloadRole } from "../workload-identity";
 import { awsLoadBalancerControllerPolicy } from "./aws-load-balancer-controller-iam-policy";
+import { Addon, AddonsSide, ClusterSide, Handoff } from "./contract";
+import { FargateLogging } from "./fargate-logging";
 import { chartRelease, Placement } from "./helm-release";
 
 const NAMESPACE = "kube-system";
 const SERVICE_ACCOUNT = "aws-load-balancer-controller";
 
-export interface AwsLoadBalancerControllerIamProps {
-  readonly cluster: ClusterIdentityRefs;
-  /** Pod Identity for pods on EC2 nodes; IRSA on Fargate. */
-  readonly identity: WorkloadIdentity;
-  /**
-   * Whether to output `aws_load_balancer_controller_role_arn`. Default true; false when the
-   * blueprint hands the ARN to the add-ons module, which outputs it under the same name.
-   */
-  readonly output?: boolean;
-}
+/** With IRSA (Fargate), the add-ons module annotates the service account with the role the cluster module made. */
+export const LOAD_BALANCER_CONTROLLER_ROLE_ARN = new Handoff(
+  "aws_load_balancer_controller_role_arn",
+  "ARN of the AWS Load Balancer Controller's IAM role (IRSA: EKS Pod Identity does not support Fargate pods).",
+);
 
-/** Cluster-module side: the controller's IAM role with the upstream policy, and its Pod Identity association. */
-export class AwsLoadBalancerControllerIam extends Construct {
-  readonly roleArn: string;
-
-  constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerIamProps) {
-    super(scope, id);
-    setModuleFile(this, "addon_iam");
-    this.roleArn = new WorkloadRole(this, {
-      address: "aws_load_balancer_controller",
-      roleNameSuffix: "aws-load-balancer-controller",
-      description: "Lets the AWS Load Balancer Controller manage ALBs, NLBs and target groups for the cluster.",
-      namespace: NAMESPACE,
-      serviceAccount: SERVICE_ACCOUNT,
-      identity: props.identity,
-      cluster: props.cluster,
-      policy: awsLoadBalancerControllerPolicy,
-      outputName: props.output === false ? undefined : "aws_load_balancer_controller_role_arn",
-    }).arn;
-  }
-}
+const settings = z
+  .strictObject({
+    /** Default 2 replicas, so the webhook survives a node drain. */
+    replicas: z.number().int().min(1).max(10).default(2),
+  })
+  .prefault({});
+export type AwsLoadBalancerControllerSettings = z.output<typeof settings>;
 
 /** The chart values this project sets (aws-load-balancer-controller chart). */
 export interface AwsLoadBalancerControllerValues {
@@ -58,46 +42,64 @@ export interface AwsLoadBalancerControllerValues {
   readonly tolerations?: Placement["tolerations"];
 }
 
-export interface AwsLoadBalancerControllerChartProps {
-  /** Releases that must be ready first (the Load Balancer Controller\'s webhook intercepts Services). Default none. */
-  readonly dependsOn?: ITerraformDependable[];
-  readonly clusterName: string;
-  readonly region: string;
-  readonly vpcId: string;
-  /** Default 2, so the webhook survives a node drain. */
-  readonly replicas?: number;
-  /** With IRSA, the role to annotate the service account with. Omit for Pod Identity. */
-  readonly irsaRoleArn?: string;
-  readonly placement?: Placement;
-}
+/**
+ * The AWS Load Balancer Controller: ALBs for Ingresses, NLBs for Services of type LoadBalancer.
+ * Cluster module: its IAM role with the upstream policy (Pod Identity, or IRSA on Fargate).
+ * Add-ons module: the Helm release, with region and VPC set explicitly (pods have no IMDS access).
+ * Its Service webhook intercepts every Service, so other charts name it in `after`.
+ */
+export class AwsLoadBalancerController extends Addon<"awsLoadBalancerController", AwsLoadBalancerControllerSettings> {
+  readonly key = "awsLoadBalancerController";
+  readonly settings = settings;
+  /** On Fargate, pods must start with log shipping configured. */
+  readonly after = [FargateLogging];
 
-/** Add-ons-module side: the Helm release, with region and VPC set explicitly (pods have no IMDS access). */
-export class AwsLoadBalancerControllerChart extends Construct {
-  readonly release: Release;
+  buildCluster(scope: Construct, side: ClusterSide): ITerraformDependable[] {
+    const holder = new Construct(scope, "aws_load_balancer_controller_iam");
+    setModuleFile(holder, "addon_iam");
+    const irsa = side.workloadIdentity === "irsa";
+    const role = new WorkloadRole(holder, {
+      address: "aws_load_balancer_controller",
+      roleNameSuffix: "aws-load-balancer-controller",
+      description: "Lets the AWS Load Balancer Controller manage ALBs, NLBs and target groups for the cluster.",
+      namespace: NAMESPACE,
+      serviceAccount: SERVICE_ACCOUNT,
+      identity: side.workloadIdentity,
+      cluster: side.identity,
+      policy: awsLoadBalancerControllerPolicy,
+      // Handed off under the same name, and the handoff is itself an output.
+      outputName: irsa ? undefined : "aws_load_balancer_controller_role_arn",
+    });
+    if (irsa) side.handOff(LOAD_BALANCER_CONTROLLER_ROLE_ARN, role.arn);
+    return [];
+  }
 
-  constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerChartProps) {
-    super(scope, id);
-    setModuleFile(this, "aws_load_balancer_controller");
+  buildAddons(scope: Construct, side: AddonsSide, s: AwsLoadBalancerControllerSettings): ITerraformDependable[] {
+    const holder = new Construct(scope, "aws_load_balancer_controller");
+    setModuleFile(holder, "aws_load_balancer_controller");
+    const irsaRoleArn = side.workloadIdentity === "irsa" ? side.input(LOAD_BALANCER_CONTROLLER_ROLE_ARN) : undefined;
     const values: AwsLoadBalancerControllerValues = {
-      clusterName: props.clusterName,
-      region: props.region,
-      vpcId: props.vpcId,
-      replicaCount: props.replicas ?? 2,
+      clusterName: side.cluster.clusterName,
+      region: side.cluster.region,
+      vpcId: side.cluster.vpcId,
+      replicaCount: s.replicas,
       serviceAccount: {
         create: true,
         name: SERVICE_ACCOUNT,
-        annotations: props.irsaRoleArn ? { "eks.amazonaws.com/role-arn": props.irsaRoleArn } : {},
+        annotations: irsaRoleArn ? { "eks.amazonaws.com/role-arn": irsaRoleArn } : {},
       },
       podDisruptionBudget: { maxUnavailable: 1 },
-      ...props.placement,
+      ...side.systemPlacement,
     };
-    this.release = chartRelease(this, {
+    const release = chartRelease(holder, {
       address: "aws_load_balancer_controller",
       releaseName: "aws-load-balancer-controller",
       chart: helmCharts.awsLoadBalancerController,
       namespace: NAMESPACE,
       values,
-      dependsOn: props.dependsOn,
+      dependsOn: side.prerequisites,
+      title: "the AWS Load Balancer Controller",
     });
+    return [release];
   }
 }

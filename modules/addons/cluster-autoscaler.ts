@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
-import { Release } from "@cdktf/provider-helm/lib/release";
+import { z } from "zod";
 import { setModuleFile } from "../blueprint-stack";
 import { helmCharts } from "../catalog";
+import { NodeGroupVariable } from "../node-groups";
 import { CLUSTER_AUTOSCALER_EXPANDERS } from "../rules";
 import { moduleVariable } from "../terraform";
-import { ClusterIdentityRefs, WorkloadRole } from "../workload-identity";
+import { WorkloadRole } from "../workload-identity";
+import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
 import { clusterAutoscalerPolicy } from "./cluster-autoscaler-iam-policy";
+import { Addon, AddonsSide, ClusterSide } from "./contract";
 import { chartRelease, Placement } from "./helm-release";
 
 const NAMESPACE = "kube-system";
@@ -14,26 +17,30 @@ const SERVICE_ACCOUNT = "cluster-autoscaler";
 export type ClusterAutoscalerExpander = (typeof CLUSTER_AUTOSCALER_EXPANDERS)[number];
 export { CLUSTER_AUTOSCALER_EXPANDERS };
 
-/**
- * Cluster-module side: a Pod Identity role whose mutating actions only reach Auto Scaling groups
- * tagged `k8s.io/cluster-autoscaler/<cluster>=owned`, which EKS puts on this cluster's node groups.
- */
-export class ClusterAutoscalerIam extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly cluster: ClusterIdentityRefs }) {
-    super(scope, id);
-    setModuleFile(this, "addon_iam");
-    new WorkloadRole(this, {
-      address: "cluster_autoscaler",
-      roleNameSuffix: "cluster-autoscaler",
-      description: "Lets the Cluster Autoscaler resize this cluster's node groups.",
-      namespace: NAMESPACE,
-      serviceAccount: SERVICE_ACCOUNT,
-      identity: "podIdentity",
-      cluster: props.cluster,
-      policy: clusterAutoscalerPolicy(props.cluster.clusterName),
-      outputName: "cluster_autoscaler_role_arn",
-    });
-  }
+const DURATION = /^\d+[smh]$/;
+
+export interface ClusterAutoscalerSettings {
+  /** How the autoscaler picks a node group to grow (`cluster_autoscaler_expander`). */
+  readonly expander: ClusterAutoscalerExpander;
+  /** How long a node must be unneeded before it is removed (`cluster_autoscaler_scale_down_unneeded_time`). */
+  readonly scaleDownUnneededTime: string;
+}
+
+export interface ClusterAutoscalerOptions {
+  /**
+   * The settings' defaults for a blueprint. Default: `least-waste` (the group that leaves the least idle
+   * CPU and memory) and `10m`.
+   */
+  readonly defaults?: Partial<ClusterAutoscalerSettings>;
+  /** Extra command-line flags for a blueprint's tuning (e.g. spot). Default none. */
+  readonly extraArgs?: Readonly<Record<string, string | boolean | number>>;
+  /**
+   * Default of `cluster_autoscaler_expander_priorities`, from the blueprint's node groups: priority
+   * (higher wins) → regular expressions matched against Auto Scaling group names (EKS names them
+   * `eks-<node group>-<uuid>`). The chart renders them into the `cluster-autoscaler-priority-expander`
+   * ConfigMap. Default: no such variable.
+   */
+  readonly expanderPriorities?: (nodeGroups: Readonly<Record<string, NodeGroupVariable>>) => Record<string, string[]>;
 }
 
 /** The chart values this project sets (cluster-autoscaler chart). */
@@ -50,37 +57,56 @@ export interface ClusterAutoscalerValues {
   readonly tolerations?: Placement["tolerations"];
 }
 
-export interface ClusterAutoscalerChartProps {
-  /** Releases that must be ready first (the Load Balancer Controller\'s webhook intercepts Services). Default none. */
-  readonly dependsOn?: ITerraformDependable[];
-  readonly clusterName: string;
-  readonly region: string;
-  /** Default of the `cluster_autoscaler_expander` variable. */
-  readonly expander: ClusterAutoscalerExpander;
-  /** Default of `cluster_autoscaler_scale_down_unneeded_time`. */
-  readonly scaleDownUnneededTime: string;
-  /**
-   * Default of `cluster_autoscaler_expander_priorities`: priority (higher wins) → regular expressions
-   * matched against Auto Scaling group names (EKS names them `eks-<node group>-<uuid>`). The chart
-   * renders them into the `cluster-autoscaler-priority-expander` ConfigMap. Default: no variable.
-   */
-  readonly expanderPriorities?: Readonly<Record<string, readonly string[]>>;
-  /** Extra command-line flags for a blueprint's tuning (e.g. spot). Default none. */
-  readonly extraArgs?: Readonly<Record<string, string | boolean | number>>;
-  readonly placement?: Placement;
-}
+/**
+ * The Cluster Autoscaler. Cluster module: a Pod Identity role whose mutating actions only reach Auto
+ * Scaling groups tagged `k8s.io/cluster-autoscaler/<cluster>=owned`, which EKS puts on this cluster's node
+ * groups. Add-ons module: the Helm release, discovering node groups by cluster name, with its tuning as
+ * module variables.
+ */
+export class ClusterAutoscaler extends Addon<"clusterAutoscaler", ClusterAutoscalerSettings> {
+  readonly key = "clusterAutoscaler";
+  readonly settings: z.ZodType<ClusterAutoscalerSettings>;
+  readonly after = [AwsLoadBalancerController];
 
-/** Add-ons-module side: the Helm release, discovering node groups by cluster name. */
-export class ClusterAutoscalerChart extends Construct {
-  readonly release: Release;
+  constructor(private readonly options: ClusterAutoscalerOptions = {}) {
+    super();
+    this.settings = z
+      .strictObject({
+        /** Default least-waste, unless the blueprint says otherwise. */
+        expander: z.enum(CLUSTER_AUTOSCALER_EXPANDERS).default(options.defaults?.expander ?? "least-waste"),
+        /** Default 10m, unless the blueprint says otherwise. */
+        scaleDownUnneededTime: z
+          .string()
+          .regex(DURATION, "must be a duration such as 10m")
+          .default(options.defaults?.scaleDownUnneededTime ?? "10m"),
+      })
+      .prefault({});
+  }
 
-  constructor(scope: Construct, id: string, props: ClusterAutoscalerChartProps) {
-    super(scope, id);
-    setModuleFile(this, "cluster_autoscaler");
-    const expander = moduleVariable(this, "cluster_autoscaler_expander", {
+  buildCluster(scope: Construct, side: ClusterSide): ITerraformDependable[] {
+    const holder = new Construct(scope, "cluster_autoscaler_iam");
+    setModuleFile(holder, "addon_iam");
+    new WorkloadRole(holder, {
+      address: "cluster_autoscaler",
+      roleNameSuffix: "cluster-autoscaler",
+      description: "Lets the Cluster Autoscaler resize this cluster's node groups.",
+      namespace: NAMESPACE,
+      serviceAccount: SERVICE_ACCOUNT,
+      identity: "podIdentity",
+      cluster: side.identity,
+      policy: clusterAutoscalerPolicy(side.identity.clusterName),
+      outputName: "cluster_autoscaler_role_arn",
+    });
+    return [];
+  }
+
+  buildAddons(scope: Construct, side: AddonsSide, s: ClusterAutoscalerSettings): ITerraformDependable[] {
+    const holder = new Construct(scope, "cluster_autoscaler");
+    setModuleFile(holder, "cluster_autoscaler");
+    const expander = moduleVariable(holder, "cluster_autoscaler_expander", {
       type: "string",
       description: "How the Cluster Autoscaler picks a node group to grow: least-waste, priority, random or most-pods.",
-      default: props.expander,
+      default: s.expander,
       rules: [
         {
           condition: `contains(${JSON.stringify(CLUSTER_AUTOSCALER_EXPANDERS)}, var.cluster_autoscaler_expander)`,
@@ -88,24 +114,24 @@ export class ClusterAutoscalerChart extends Construct {
         },
       ],
     });
-    const unneeded = moduleVariable(this, "cluster_autoscaler_scale_down_unneeded_time", {
+    const unneeded = moduleVariable(holder, "cluster_autoscaler_scale_down_unneeded_time", {
       type: "string",
       description: "How long a node must be unneeded before the Cluster Autoscaler removes it, e.g. 10m.",
-      default: props.scaleDownUnneededTime,
+      default: s.scaleDownUnneededTime,
       rules: [
         {
-          condition: `can(regex("^[0-9]+[smh]$", var.cluster_autoscaler_scale_down_unneeded_time))`,
+          condition: `can(regex("${DURATION.source.replace(/\\d/g, "[0-9]")}", var.cluster_autoscaler_scale_down_unneeded_time))`,
           message: "cluster_autoscaler_scale_down_unneeded_time must be a duration such as 10m.",
         },
       ],
     });
     const priorities =
-      props.expanderPriorities &&
-      moduleVariable(this, "cluster_autoscaler_expander_priorities", {
+      this.options.expanderPriorities &&
+      moduleVariable(holder, "cluster_autoscaler_expander_priorities", {
         type: "map(list(string))",
         description:
           "Priority expander configuration: priority (a number; higher wins) to regular expressions over Auto Scaling group names (eks-<node group>-<uuid>). Used when cluster_autoscaler_expander is priority.",
-        default: props.expanderPriorities,
+        default: this.options.expanderPriorities(side.nodeGroups),
         rules: [
           {
             condition: "alltrue([for p, _ in var.cluster_autoscaler_expander_priorities : can(tonumber(p))])",
@@ -115,8 +141,8 @@ export class ClusterAutoscalerChart extends Construct {
       });
     const values: ClusterAutoscalerValues = {
       cloudProvider: "aws",
-      awsRegion: props.region,
-      autoDiscovery: { clusterName: props.clusterName },
+      awsRegion: side.cluster.region,
+      autoDiscovery: { clusterName: side.cluster.clusterName },
       rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
       extraArgs: {
         expander: expander.stringValue,
@@ -125,19 +151,22 @@ export class ClusterAutoscalerChart extends Construct {
         "balance-similar-node-groups": true,
         // Pods with emptyDir (most controllers) would otherwise pin nodes forever.
         "skip-nodes-with-local-storage": false,
-        ...props.extraArgs,
+        ...this.options.extraArgs,
       },
       podDisruptionBudget: { maxUnavailable: 1 },
       ...(priorities ? { expanderPriorities: priorities.value as Record<string, string[]> } : {}),
-      ...props.placement,
+      ...side.systemPlacement,
     };
-    this.release = chartRelease(this, {
-      address: "cluster_autoscaler",
-      releaseName: "cluster-autoscaler",
-      chart: helmCharts.clusterAutoscaler,
-      namespace: NAMESPACE,
-      values,
-      dependsOn: props.dependsOn,
-    });
+    return [
+      chartRelease(holder, {
+        address: "cluster_autoscaler",
+        releaseName: "cluster-autoscaler",
+        chart: helmCharts.clusterAutoscaler,
+        namespace: NAMESPACE,
+        values,
+        dependsOn: side.prerequisites,
+        title: "the Cluster Autoscaler",
+      }),
+    ];
   }
 }

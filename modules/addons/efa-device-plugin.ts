@@ -1,14 +1,10 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
-import { Release } from "@cdktf/provider-helm/lib/release";
-import { setModuleFile } from "../blueprint-stack";
 import { helmCharts } from "../catalog";
-import { chartRelease, Placement, Toleration } from "./helm-release";
+import { EFA_PRESENT_LABEL } from "../nvidia-gpus";
+import { BlueprintFacts } from "./contract";
+import { GpuNodeDaemonSet } from "./gpu-node-daemonset";
 
-/** The chart values this project sets (aws-efa-k8s-device-plugin chart from eks-charts). */
+/** The chart values this project sets besides placement (aws-efa-k8s-device-plugin chart from eks-charts). */
 export interface EfaDevicePluginValues {
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly tolerations: readonly Toleration[];
   /**
    * The chart's required node affinity: one `In` match per key. Its default is a list of EFA
    * instance types that lags new families; the node groups label their EFA nodes, so the affinity
@@ -17,37 +13,23 @@ export interface EfaDevicePluginValues {
   readonly supportedInstanceLabels: { readonly keys: readonly string[]; readonly values: readonly string[] };
 }
 
-export interface EfaDevicePluginProps {
-  /** Only the EFA nodes: the plugin must tolerate their taints and select them by a label only they carry. */
-  readonly placement: Required<Placement>;
-  readonly dependsOn?: ITerraformDependable[];
-}
-
 /**
- * The AWS EFA Kubernetes device plugin DaemonSet: advertises each node's EFA interfaces as the
- * extended resource `vpc.amazonaws.com/efa`, which distributed-training pods request. The EKS
- * AL2023 NVIDIA and Bottlerocket AMIs carry the EFA driver; they do not run this plugin.
+ * The AWS EFA Kubernetes device plugin DaemonSet, on EFA node groups only: advertises each node's EFA
+ * interfaces as the extended resource `vpc.amazonaws.com/efa`, which distributed-training pods request.
+ * The EKS AL2023 NVIDIA and Bottlerocket AMIs carry the EFA driver; they do not run this plugin.
  */
-export class EfaDevicePlugin extends Construct {
-  readonly release: Release;
+export class EfaDevicePlugin extends GpuNodeDaemonSet<"efaDevicePlugin", undefined, EfaDevicePluginValues> {
+  readonly key = "efaDevicePlugin";
+  protected readonly chart = {
+    address: "efa_device_plugin",
+    releaseName: "aws-efa-k8s-device-plugin",
+    chart: helmCharts.efaDevicePlugin,
+    title: "the AWS EFA device plugin",
+    nodeSelector: { [EFA_PRESENT_LABEL]: "true" },
+    values: { supportedInstanceLabels: { keys: [EFA_PRESENT_LABEL], values: ["true"] } },
+  } as const;
 
-  constructor(scope: Construct, id: string, props: EfaDevicePluginProps) {
-    super(scope, id);
-    setModuleFile(this, "efa_device_plugin");
-    const [label, value] = Object.entries(props.placement.nodeSelector)[0] ?? [];
-    if (label === undefined) throw new Error("the EFA device plugin needs a node selector");
-    const values: EfaDevicePluginValues = {
-      nodeSelector: props.placement.nodeSelector,
-      tolerations: props.placement.tolerations,
-      supportedInstanceLabels: { keys: [label], values: [value] },
-    };
-    this.release = chartRelease(this, {
-      address: "efa_device_plugin",
-      releaseName: "aws-efa-k8s-device-plugin",
-      chart: helmCharts.efaDevicePlugin,
-      namespace: "kube-system",
-      values,
-      dependsOn: props.dependsOn,
-    });
+  isEnabled(_settings: undefined, facts: BlueprintFacts): boolean {
+    return Object.values(facts.nodeGroups).some((g) => (g.efa_interfaces ?? 0) > 0);
   }
 }

@@ -1,14 +1,10 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { setModuleFile } from "../blueprint-stack";
-
-export interface FargateLoggingProps {
-  /** Region of the log group (the cluster's). */
-  readonly region: string;
-  /** The CloudWatch log group the cluster module created, with its retention, for the pod execution role to write to. */
-  readonly logGroupName: string;
-}
+import { FARGATE_LOG_GROUP_NAME } from "../fargate";
+import { Addon, AddonsSide, BlueprintFacts } from "./contract";
 
 /**
  * Configuration of Fargate's built-in Fluent Bit log router (EKS user guide, "Start AWS Fargate
@@ -16,23 +12,28 @@ export interface FargateLoggingProps {
  * and its `aws-logging` ConfigMap, which may hold only `[FILTER]` (filters.conf), `[OUTPUT]`
  * (output.conf) and `[PARSER]` (parsers.conf) sections plus `flb_log_cw`, in at most 5300 characters.
  *
- * Containers' stdout/stderr go to the given log group, one stream per container, with Kubernetes
+ * Containers' stdout/stderr go to the log group the cluster module created (handed off), one stream per container, with Kubernetes
  * metadata merged in. The router reads the ConfigMap when a pod starts: pods running before it
  * existed (or changed) keep their old configuration until restarted.
  */
-export class FargateLogging extends Construct {
-  readonly configMap: ConfigMapV1;
+export class FargateLogging extends Addon<"fargateLogging"> {
+  readonly key = "fargateLogging";
 
-  constructor(scope: Construct, id: string, props: FargateLoggingProps) {
-    super(scope, id);
-    setModuleFile(this, "fargate_logging");
-    const namespace = new NamespaceV1(this, "aws_observability", {
+  isEnabled(_settings: undefined, facts: BlueprintFacts): boolean {
+    return facts.compute === "fargate";
+  }
+
+  buildAddons(scope: Construct, side: AddonsSide): ITerraformDependable[] {
+    const holder = new Construct(scope, "fargate_logging");
+    setModuleFile(holder, "fargate_logging");
+    const logGroupName = side.input(FARGATE_LOG_GROUP_NAME);
+    const namespace = new NamespaceV1(holder, "aws_observability", {
       metadata: { name: "aws-observability", labels: { "aws-observability": "enabled" } },
     });
     // Directives at column 0, their keys indented by four: Fargate requires keys indented more than directives.
     const section = (name: string, entries: Array<[string, string]>) =>
       [`[${name}]`, ...entries.map(([k, v]) => `    ${k} ${v}`)].join("\n") + "\n";
-    this.configMap = new ConfigMapV1(this, "aws_logging", {
+    const configMap = new ConfigMapV1(holder, "aws_logging", {
       metadata: { name: "aws-logging", namespace: namespace.metadata.name },
       data: {
         // Fluent Bit's own process logs would be extra ingestion cost; off.
@@ -55,8 +56,8 @@ export class FargateLogging extends Construct {
         "output.conf": section("OUTPUT", [
           ["Name", "cloudwatch_logs"],
           ["Match", "kube.*"],
-          ["region", props.region],
-          ["log_group_name", props.logGroupName],
+          ["region", side.cluster.region],
+          ["log_group_name", logGroupName],
           ["log_stream_prefix", "fargate-"],
           // The cluster module creates the group with a retention period; never create one without it.
           ["auto_create_group", "false"],
@@ -70,5 +71,6 @@ export class FargateLogging extends Construct {
         ]),
       },
     });
+    return [configMap];
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable, TerraformLocal } from "cdktf";
+import { Fn, ITerraformDependable, TerraformLocal, TerraformOutput } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { HelmChart } from "../catalog";
+import { ofType } from "../terraform";
 
 /** Where an add-on's pods may run: used to keep controllers on system nodes. */
 export interface Placement {
@@ -17,7 +18,7 @@ export interface Toleration {
 }
 
 export interface ChartReleaseProps<Values> {
-  /** Terraform address: `helm_release.<address>`, values in `local.<address>_values`. */
+  /** Terraform address: `helm_release.<address>`, values in `local.<address>_values`, output `<address>`. */
   readonly address: string;
   /** Helm release name. */
   readonly releaseName: string;
@@ -25,16 +26,20 @@ export interface ChartReleaseProps<Values> {
   readonly namespace: string;
   /** The chart values this project sets, typed per chart; Terraform expressions allowed in strings. */
   readonly values: Values;
-  readonly dependsOn?: ITerraformDependable[];
+  /** Resources that must exist first. Default none. */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /** What the add-on is, for the output's description, e.g. "the AWS Load Balancer Controller". */
+  readonly title: string;
 }
 
 /**
  * A Helm release whose values live in a readable local (`local.<address>_values`) rather than a
- * one-line string, so a reviewer reads them as structured data in the generated module.
+ * one-line string, so a reviewer reads them as structured data in the generated module; and an output
+ * `<address>` with what a user wires next (release name, namespace, chart, chart and app version).
  */
 export function chartRelease<Values extends object>(scope: Construct, props: ChartReleaseProps<Values>): Release {
   const values = new TerraformLocal(scope, `${props.address}_values`, props.values);
-  return new Release(scope, props.address, {
+  const release = new Release(scope, props.address, {
     name: props.releaseName,
     repository: props.chart.repository,
     chart: props.chart.chart,
@@ -46,6 +51,17 @@ export function chartRelease<Values extends object>(scope: Construct, props: Cha
     cleanupOnFail: true,
     maxHistory: 10,
     timeout: 600,
-    dependsOn: props.dependsOn,
+    dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn] : undefined,
   });
+  new TerraformOutput(ofType(scope, "output"), props.address, {
+    description: `Helm release of ${props.title}: release name, namespace, chart, chart version and application version.`,
+    value: {
+      release_name: release.name,
+      namespace: release.namespace,
+      chart: release.chart,
+      chart_version: release.version,
+      app_version: release.metadata.appVersion,
+    },
+  });
+  return release;
 }
