@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { ITerraformDependable, TerraformOutput } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AddonsSide, AnyAddon, BlueprintFacts, ClusterSide, Handoff, settingsOf } from "../modules/addons/contract";
 import { AddonContext } from "../modules/addons/context";
 import { BlueprintStack, setModuleFile } from "../modules/blueprint-stack";
@@ -8,23 +10,34 @@ import { Cluster } from "../modules/cluster";
 import { CreatedNetwork, ExistingNetwork, NetworkRefs } from "../modules/network";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { clusterNameRule } from "../modules/rules";
-import { moduleVariable } from "../modules/terraform";
+import { namePrefixLocal } from "../modules/names";
+import { moduleVariable, ofType } from "../modules/terraform";
 import { eksAddonVersionsLocal, EksManagedAddon } from "../modules/eks-addons";
 import { ClusterIdentityRefs } from "../modules/workload-identity";
 import { AddonInputs, Blueprint, BlueprintSettings } from "./blueprint";
 import { CommonSettings, NodeGroupSettings } from "./settings";
 
-/** The inputs every cluster module starts from: its name, tags and the ARN partition. */
+/** The inputs every cluster module starts from: its name, tags, and where it is (partition, account, region). */
 export interface ClusterInputs {
   readonly clusterName: string;
+  /** `local.name_prefix`: the cluster name, cut short (and made unique) where derived names would exceed AWS limits. */
+  readonly namePrefix: string;
   readonly tags: Record<string, string>;
   readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** ARN of whoever runs Terraform (an assumed-role session ARN for roles). */
+  readonly callerArn: string;
 }
 
 export class ClusterInputsConstruct extends Construct implements ClusterInputs {
   readonly clusterName: string;
+  readonly namePrefix: string;
   readonly tags: Record<string, string>;
   readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly callerArn: string;
 
   constructor(scope: Construct, settings: Pick<CommonSettings, "clusterName" | "tags">) {
     super(scope, "inputs");
@@ -36,6 +49,11 @@ export class ClusterInputsConstruct extends Construct implements ClusterInputs {
       default: settings.tags,
     }).value as Record<string, string>;
     this.partition = new DataAwsPartition(this, "current", {}).partition;
+    this.namePrefix = namePrefixLocal(this, this.clusterName);
+    const caller = new DataAwsCallerIdentity(ofType(this, "caller_identity"), "current", {});
+    this.accountId = caller.accountId;
+    this.callerArn = caller.arn;
+    this.region = new DataAwsRegion(ofType(this, "region"), "current", {}).region;
   }
 }
 
@@ -63,6 +81,7 @@ export function networkAndControlPlane(
     ...inputs,
     network,
     kubernetesVersion: settings.kubernetesVersion,
+    supportType: settings.supportType,
     endpointPublicAccess: settings.endpoint.publicAccess,
     endpointPublicAccessCidrs: settings.endpoint.publicAccessCidrs,
     adminPrincipalArns: settings.adminPrincipalArns,
@@ -85,6 +104,10 @@ export function networkAndControlPlane(
     identity: {
       // The cluster resource's name, not the variable: roles and associations then wait for the cluster.
       clusterName: cluster.cluster.name,
+      clusterArn: cluster.cluster.arn,
+      namePrefix: inputs.namePrefix,
+      accountId: inputs.accountId,
+      region: inputs.region,
       oidcProviderArn: cluster.oidcProvider.arn,
       oidcIssuer: cluster.oidcIssuer,
       partition: inputs.partition,

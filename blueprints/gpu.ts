@@ -130,13 +130,14 @@ export const gpuSettings = z
       system: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 2, maxSize: 4 },
     }),
     /**
-     * GPU node groups, tainted nvidia.com/gpu=true:NoSchedule. Default "gpu": 0–4 single-GPU nodes, g6.xlarge (L4)
-     * first, then g5.xlarge (A10G), then g6e.xlarge (L40S) when the former are unavailable.
+     * GPU node groups, tainted nvidia.com/gpu=true:NoSchedule. Default "gpu": 0–4 single-GPU nodes of 4 vCPU and
+     * 16 GiB, g6.xlarge (L4) or g5.xlarge (A10G), whichever EC2 has capacity for.
      */
     gpuNodeGroups: z
       .record(z.string(), gpuNodeGroup)
       .refine((groups) => Object.keys(groups).length > 0, "must define at least one GPU node group")
-      .prefault({ gpu: { instanceTypes: ["g6.xlarge", "g5.xlarge", "g6e.xlarge"], maxSize: 4 } }),
+      // Both 4 vCPU, 16 GiB, one GPU: the Cluster Autoscaler sizes a group from one of its types.
+      .prefault({ gpu: { instanceTypes: ["g6.xlarge", "g5.xlarge"], maxSize: 4 } }),
     addons: addonSettingsSchema(gpuAddons),
   })
   .superRefine((s, ctx) => {
@@ -199,8 +200,9 @@ requests \`nvidia.com/gpu\`.
 ## What it composes
 
 - **\`system\` CPU node group** (on-demand \`m6i/m6a/m7i.large\`, 2–4 nodes) for CoreDNS, the controllers and CPU pods.
-- **GPU node groups** (\`gpuNodeGroups\`; default \`gpu\`: \`g6.xlarge\` (L4), then \`g5.xlarge\` (A10G), then
-  \`g6e.xlarge\` (L40S), 0–4 nodes, on-demand). Each GPU node is:
+- **GPU node groups** (\`gpuNodeGroups\`; default \`gpu\`: \`g6.xlarge\` (L4) or \`g5.xlarge\` (A10G), both 4 vCPU and
+  16 GiB — one shape, because the Cluster Autoscaler sizes a group from one of its types — 0–4 nodes, on-demand).
+  Each GPU node is:
   - tainted \`nvidia.com/gpu=true:NoSchedule\`, so only pods that tolerate it land there — add
     \`tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]\` and
     \`resources.limits: {nvidia.com/gpu: 1}\` to GPU pods;

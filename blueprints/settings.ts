@@ -2,7 +2,7 @@ import { z } from "zod";
 export { rejectedSetting as rejected } from "../modules/addons/contract";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
-import { AMI_TYPES, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 /**
@@ -207,6 +207,12 @@ export const commonSettingsShape = {
       error: () => `must be one of the supported Kubernetes versions: ${kubernetesVersions.join(", ")}`,
     })
     .default(defaultKubernetesVersion),
+  /**
+   * Default STANDARD: at the end of standard support EKS upgrades the cluster itself. EXTENDED keeps a version
+   * up to 12 more months at a higher price, and is required for versions that leave standard support within
+   * 30 days of this release's catalog review.
+   */
+  supportType: z.enum(SUPPORT_TYPES).default("STANDARD"),
   network,
   endpoint,
   /** IAM roles or users granted cluster-admin through EKS access entries. Default none. */
@@ -223,11 +229,17 @@ const commonSettings = z.strictObject({ ...commonSettingsShape, clusterName: z.s
 /** The parsed settings every blueprint has (its own schema adds node groups, add-on tuning, …). */
 export type CommonSettings = z.output<typeof commonSettings>;
 
-/** Rules that span fields: overlaps within the public endpoint allow-list, and with the VPC it would be reached from. */
+/**
+ * Rules that span fields: the Kubernetes version against the support type, overlaps within the public
+ * endpoint allow-list, and with the VPC it would be reached from.
+ */
 export function checkNetworkRules(
-  s: { network: z.output<typeof network>; endpoint: z.output<typeof endpoint> },
+  s: { network: z.output<typeof network>; endpoint: z.output<typeof endpoint>; kubernetesVersion: string; supportType: string },
   ctx: z.RefinementCtx,
 ): void {
+  if (s.supportType === "STANDARD" && (VERSIONS_NEEDING_EXTENDED_SUPPORT as readonly string[]).includes(s.kubernetesVersion)) {
+    ctx.addIssue({ code: "custom", path: ["kubernetesVersion"], message: supportTypeRuleText(s.kubernetesVersion) });
+  }
   const cidrs = s.endpoint.publicAccessCidrs;
   for (let i = 0; i < cidrs.length; i++) {
     for (let j = i + 1; j < cidrs.length; j++) {

@@ -4,6 +4,7 @@ import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { Placement } from "../modules/addons/helm-release";
 import { MetricsServer } from "../modules/addons/metrics-server";
+import { NAME_PREFIX_SUFFIX_LENGTH } from "../modules/aws-limits";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
@@ -142,13 +143,15 @@ export type SpotCostOptimizedSettings = z.output<typeof spotCostOptimizedSetting
 
 /**
  * Priority expander configuration: Graviton Spot (cheapest per vCPU) 30, x86 Spot 20, anything else 10.
- * EKS names a managed node group's Auto Scaling group `eks-<node group>-<uuid>`.
+ * EKS names a managed node group's Auto Scaling group `eks-<node group name>-<uuid>`; the node group name is
+ * `<group>-` plus Terraform's 26-character unique suffix (name_prefix). Groups named before name_prefix
+ * (no suffix) still match, so priorities hold while a group is being replaced.
  */
 export function expanderPriorities(groups: Readonly<Record<string, NodeGroupVariable>>): Record<string, string[]> {
   const priorities: Record<string, string[]> = {};
   for (const [name, g] of Object.entries(groups)) {
     const priority = g.capacity_type !== "SPOT" ? "10" : g.instance_types.every(isArmInstanceType) ? "30" : "20";
-    (priorities[priority] ??= []).push(`^eks-${name}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
+    (priorities[priority] ??= []).push(`^eks-${name}-([0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}-)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
   }
   return priorities;
 }

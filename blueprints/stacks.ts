@@ -7,7 +7,8 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { BlueprintStack } from "../modules/blueprint-stack";
 import { moduleVariable } from "../modules/terraform";
 import { AddonInputs, Blueprint } from "./blueprint";
-import { ClusterInputsConstruct, clusterNameVariable, composeAddons, composeCluster } from "./compose";
+import { clusterNameRule } from "../modules/rules";
+import { ClusterInputsConstruct, composeAddons, composeCluster } from "./compose";
 import { parseSettings } from "./settings";
 
 /**
@@ -37,7 +38,15 @@ export function buildBlueprintStacks(
   const handoffs = composeCluster(cluster, blueprint, settings, new ClusterInputsConstruct(cluster, settings));
 
   const addons = new BlueprintStack(scope, `${blueprint.name}-addons`);
-  const clusterName = clusterNameVariable(addons, settings.clusterName);
+  // Required in a module: the add-ons belong to whichever cluster the caller names, never to a default.
+  const clusterName =
+    flavor === "deploy"
+      ? settings.clusterName
+      : moduleVariable(addons, "cluster_name", {
+          type: "string",
+          description: "Name of the EKS cluster to install the add-ons into: the cluster module's cluster_name output.",
+          rules: [clusterNameRule("cluster_name")],
+        }).stringValue;
   const inputs: AddonInputs = {
     clusterName,
     input(handoff) {

@@ -60,10 +60,11 @@ export function emitModule(stack: TerraformStack): ModuleFiles {
   if (synthesized.output) {
     files.set("outputs.tf.json", { output: mapValues(synthesized.output, (o) => ordered(o, OUTPUT_KEY_ORDER)) });
   }
+  if (synthesized.check) files.set("checks.tf.json", { check: synthesized.check as TerraformJson });
   if (synthesized.moved) files.set("migrations.tf.json", { moved: checkedMoves(synthesized.moved, fileOf) });
 
   const unexpected = Object.keys(synthesized).filter(
-    (k) => !["terraform", "provider", "resource", "data", "locals", "variable", "output", "moved"].includes(k),
+    (k) => !["terraform", "provider", "resource", "data", "locals", "variable", "output", "check", "moved"].includes(k),
   );
   if (unexpected.length > 0) throw new Error(`emitter: unexpected top-level blocks ${unexpected.join(", ")}`);
   return files;

@@ -44,6 +44,7 @@ export function moduleFileOf(construct: IConstruct): string | undefined {
  */
 export class BlueprintStack extends TerraformStack {
   private readonly moves: MovedAddress[] = [];
+  private readonly checks = new Set<string>();
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -56,6 +57,20 @@ export class BlueprintStack extends TerraformStack {
    * `moved` block (migrations.tf.json), so a user's next apply renames the resource in state instead of
    * destroying and re-creating it.
    */
+  /**
+   * A `check` block (checks.tf.json): conditions Terraform reports as warnings on every plan and apply,
+   * for facts that do not make the configuration wrong but will hurt (an applier without cluster access,
+   * a version leaving standard support). `condition` and `message` are Terraform strings (`${...}` allowed).
+   */
+  addCheck(name: string, asserts: ReadonlyArray<{ readonly condition: string; readonly message: string }>): void {
+    if (!TERRAFORM_IDENTIFIER.test(name)) throw new Error(`check block name "${name}" must be snake_case`);
+    if (this.checks.has(name)) throw new Error(`check block ${name} is declared twice`);
+    this.checks.add(name);
+    this.addOverride(`check.${name}`, {
+      assert: asserts.map((a) => ({ condition: a.condition, error_message: a.message })),
+    });
+  }
+
   recordMove(from: string, to: string): void {
     if (this.moves.some((m) => m.from === from)) throw new Error(`${from} is moved twice`);
     this.moves.push({ from, to });

@@ -47,6 +47,9 @@ export const kubernetesReleases = {
 export type KubernetesVersion = keyof typeof kubernetesReleases;
 export const kubernetesVersions = Object.keys(kubernetesReleases) as KubernetesVersion[];
 
+/** The day the catalog was last reviewed against the EKS release calendar. */
+export const catalogReviewedOn = "2026-12-01";
+
 /**
  * The default for new clusters: 1.35, in standard support until 2027-03-27 and matched by the
  * pinned Cluster Autoscaler (whose minor should equal the cluster's). 1.36 is supported too.

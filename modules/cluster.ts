@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
-import { Fn, TerraformIterator, TerraformLocal, TerraformOutput, Token } from "cdktf";
+import { Fn, TerraformCount, TerraformIterator, TerraformLocal, TerraformOutput, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
@@ -10,22 +9,31 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { setModuleFile } from "./blueprint-stack";
-import { kubernetesVersions } from "./catalog";
+import { blueprintStackOf, setModuleFile } from "./blueprint-stack";
+import { kubernetesReleases, kubernetesVersions } from "./catalog";
 import { ServiceRole } from "./iam";
 import { NetworkRefs } from "./network";
-import { logRetentionRule } from "./rules";
+import { derivedName } from "./names";
+import { logRetentionRule, SUPPORT_TYPES, SupportType, supportTypeRule } from "./rules";
 import { moduleVariable, ofType } from "./terraform";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 export interface ClusterProps {
   readonly clusterName: string;
+  /** `local.name_prefix`, for the cluster role's name. */
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** ARN of whoever runs Terraform, for the creator's access entry. */
+  readonly callerArn: string;
   readonly tags: Record<string, string>;
   readonly partition: string;
   readonly network: NetworkRefs;
   /** Default of `kubernetes_version`; must be one the catalog pins add-ons for. */
   readonly kubernetesVersion: string;
+  /** Default of `support_type`. */
+  readonly supportType: SupportType;
   /** Default of `endpoint_public_access`. The private endpoint is always on. */
   readonly endpointPublicAccess: boolean;
   /** Default of `endpoint_public_access_cidrs`: who may reach the public endpoint. */
@@ -64,9 +72,34 @@ export class Cluster extends Construct {
           condition: `contains(${JSON.stringify(kubernetesVersions)}, var.kubernetes_version)`,
           message: `kubernetes_version must be one of ${kubernetesVersions.join(", ")}: the versions this release pins EKS add-ons for.`,
         },
+        supportTypeRule("kubernetes_version", "support_type"),
       ],
     });
     this.kubernetesVersion = version.stringValue;
+    const supportType = moduleVariable(this, "support_type", {
+      type: "string",
+      description:
+        "EKS support type. STANDARD: at the end of standard support EKS upgrades the control plane by itself (bump kubernetes_version before then). EXTENDED: the cluster stays on its version for up to 12 more months, at a higher hourly price.",
+      default: props.supportType,
+      rules: [
+        {
+          condition: `contains(${JSON.stringify(SUPPORT_TYPES)}, var.support_type)`,
+          message: `support_type must be one of ${SUPPORT_TYPES.join(", ")}.`,
+        },
+      ],
+    });
+    const supportEnds = new TerraformLocal(
+      this,
+      "standard_support_ends",
+      Object.fromEntries(Object.entries(kubernetesReleases).map(([v, r]) => [v, `${r.standardSupportUntil}T00:00:00Z`])),
+    );
+    // Plan-time, not synth-time: the module outlives the day it was generated.
+    blueprintStackOf(this).addCheck("kubernetes_version_standard_support", [
+      {
+        condition: `\${var.support_type == "EXTENDED" || timecmp(plantimestamp(), local.${supportEnds.friendlyUniqueId}[var.kubernetes_version]) < 0}`,
+        message: `\${format("Kubernetes %s left EKS standard support on %s. With support_type STANDARD, EKS upgrades the control plane by itself: set kubernetes_version to the next minor (node groups follow), or support_type to EXTENDED.", var.kubernetes_version, local.${supportEnds.friendlyUniqueId}[var.kubernetes_version])}`,
+      },
+    ]);
     const publicAccess = moduleVariable(this, "endpoint_public_access", {
       type: "bool",
       description: "Expose the Kubernetes API on a public endpoint as well as the private one. Whoever applies the add-ons module must reach the API.",
@@ -112,10 +145,10 @@ export class Cluster extends Construct {
 
     this.clusterRole = new ServiceRole(this, {
       address: "cluster",
-      name: `${props.clusterName}-cluster`,
+      name: derivedName(props.namePrefix, "-cluster", "iamRole"),
       description: "Assumed by the EKS control plane.",
       trust: { kind: "service", service: "eks.amazonaws.com" },
-      managedPolicies: { eks: "AmazonEKSClusterPolicy" },
+      managedPolicies: ["AmazonEKSClusterPolicy"],
       tags: props.tags,
       partition: props.partition,
     });
@@ -174,9 +207,19 @@ export class Cluster extends Construct {
         ),
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
-      // Standard support only: a cluster left behind is upgraded rather than billed for extended support.
-      upgradePolicy: { supportType: "STANDARD" },
+      // STANDARD by default: a cluster left behind is upgraded rather than billed for extended support.
+      upgradePolicy: { supportType: supportType.stringValue },
       tags: props.tags,
+      lifecycle: props.network.controlPlaneSubnetZones
+        ? {
+            precondition: [
+              {
+                condition: `\${length(distinct(${props.network.controlPlaneSubnetZones})) >= 2}`,
+                errorMessage: "The control-plane subnets must be in at least two availability zones (an EKS requirement).",
+              },
+            ],
+          }
+        : undefined,
       dependsOn: [logGroup, encryptionPolicy, ...this.clusterRole.attachments],
     });
 
@@ -189,15 +232,38 @@ export class Cluster extends Construct {
 
     // Whoever runs Terraform needs cluster-admin to install the add-ons; the session context turns an
     // assumed-role session ARN into the role's ARN, which is what an access entry must name.
-    const caller = new DataAwsCallerIdentity(this, "current", {});
-    const session = new DataAwsIamSessionContext(ofType(this, "session_context"), "current", { arn: caller.arn });
+    const session = new DataAwsIamSessionContext(ofType(this, "session_context"), "current", { arn: props.callerArn });
+    const adminPolicyArn = `arn:${props.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+
+    // The creator is recorded once: a later apply by another identity (CI after a laptop) changes nothing,
+    // so nobody loses access silently. Everyone else who needs admin is listed in admin_principal_arns.
+    const creatorCount = TerraformCount.of(Token.asNumber(`\${var.${creatorAdmin.friendlyUniqueId} ? 1 : 0}`));
+    const creator = new EksAccessEntry(ofType(this, "creator_access_entry"), "cluster_creator", {
+      count: creatorCount,
+      clusterName: this.cluster.name,
+      principalArn: session.issuerArn,
+      type: "STANDARD",
+      tags: props.tags,
+      lifecycle: { ignoreChanges: ["principal_arn"] },
+    });
+    new EksAccessPolicyAssociation(ofType(this, "access_policy_association"), "cluster_creator", {
+      count: TerraformCount.of(Token.asNumber(`\${var.${creatorAdmin.friendlyUniqueId} ? 1 : 0}`)),
+      clusterName: this.cluster.name,
+      principalArn: `\${${creator.fqn}[count.index].principal_arn}`,
+      policyArn: adminPolicyArn,
+      accessScope: { type: "cluster" },
+      lifecycle: { ignoreChanges: ["principal_arn"] },
+    });
+    const creatorArns = `${creator.fqn}[*].principal_arn`;
+    const recordedCreator = `try(${creator.fqn}[0].principal_arn, "none")`;
+
+    // Explicit admins, keyed by ARN; the recorded creator is left out (EKS allows one entry per principal).
     const adminPrincipals = new TerraformLocal(
       this,
       "cluster_admin_principal_arns",
-      Fn.toset(Fn.concat([admins.listValue, Fn.conditional(creatorAdmin.booleanValue, [session.issuerArn], [])])),
+      `\${setsubtract(toset(var.${admins.friendlyUniqueId}), ${creatorArns})}`,
     );
-    const adminSet = adminPrincipals.asList;
-    const eachAdmin = TerraformIterator.fromList(adminSet);
+    const eachAdmin = TerraformIterator.fromList(adminPrincipals.asList);
     const entry = new EksAccessEntry(this, "admin", {
       forEach: eachAdmin,
       clusterName: this.cluster.name,
@@ -205,15 +271,28 @@ export class Cluster extends Construct {
       type: "STANDARD",
       tags: props.tags,
     });
-    const eachAssociation = TerraformIterator.fromList(adminSet);
+    const eachAssociation = TerraformIterator.fromList(adminPrincipals.asList);
     new EksAccessPolicyAssociation(ofType(this, "access_policy_association"), "admin", {
       forEach: eachAssociation,
       clusterName: this.cluster.name,
       principalArn: eachAssociation.value,
-      policyArn: `arn:${props.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+      policyArn: adminPolicyArn,
       accessScope: { type: "cluster" },
       dependsOn: [entry],
     });
+
+    // A warning, not an error: the cluster module itself applies fine; the add-ons module would not.
+    const applierHasAccess = new TerraformLocal(
+      this,
+      "applier_is_cluster_admin",
+      `\${contains(concat(var.${admins.friendlyUniqueId}, ${creatorArns}), ${session.issuerArn})}`,
+    );
+    blueprintStackOf(this).addCheck("applier_has_cluster_access", [
+      {
+        condition: applierHasAccess.asString,
+        message: `\${format("%s, which runs this apply, is not a cluster admin: the recorded creator is %s. Add it to admin_principal_arns, or the add-ons module cannot reach the cluster.", ${session.issuerArn}, ${recordedCreator})}`,
+      },
+    ]);
 
     const outputs: Array<[string, string, string]> = [
       ["cluster_name", this.cluster.name, "Name of the EKS cluster."],

@@ -22,7 +22,7 @@ export interface EksAddonRole {
   readonly serviceAccount: string;
   /** IRSA sets the add-on's service account role; Pod Identity adds an association to the add-on itself. */
   readonly identity: WorkloadIdentity;
-  readonly managedPolicies: Readonly<Record<string, string>>;
+  readonly managedPolicies: readonly string[];
   readonly outputName: string;
 }
 
@@ -54,10 +54,11 @@ export const eksAddons = {
       description: "Lets the VPC CNI (aws-node) manage network interfaces and IP addresses.",
       serviceAccount: "aws-node",
       identity: "irsa",
-      managedPolicies: { cni: "AmazonEKS_CNI_Policy" },
+      managedPolicies: ["AmazonEKS_CNI_Policy"],
       outputName: "vpc_cni_role_arn",
     },
-    configuration: () => ({ enableNetworkPolicy: "true" }),
+    // Network policy enforcement runs in the aws-node DaemonSet, which never runs on Fargate.
+    configuration: (facts) => (facts.compute === "nodes" ? { enableNetworkPolicy: "true" } : undefined),
   },
   kube_proxy: { addonName: "kube-proxy", version: { followsKubernetes: "kubeProxy" }, phase: "beforeCompute" },
   eks_pod_identity_agent: { addonName: "eks-pod-identity-agent", version: eksAddonVersions.eksPodIdentityAgent, phase: "beforeCompute" },
@@ -78,7 +79,7 @@ export const eksAddons = {
       description: "Lets the EBS CSI driver create, attach and delete EBS volumes.",
       serviceAccount: "ebs-csi-controller-sa",
       identity: "podIdentity",
-      managedPolicies: { ebs_csi: "service-role/AmazonEBSCSIDriverPolicy" },
+      managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
       outputName: "ebs_csi_driver_role_arn",
     },
   },
@@ -146,8 +147,13 @@ export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addo
       configurationValues: configuration ? Fn.jsonencode(configuration) : undefined,
       ...RESOLVE_CONFLICTS,
       tags: side.identity.tags,
-      dependsOn: d.phase === "afterCompute" ? [...side.computeResources] : undefined,
+      // The role's policies must be attached before the add-on's pods first call AWS.
+      dependsOn: nonEmpty([...(role?.serviceRole.attachments ?? []), ...(d.phase === "afterCompute" ? side.computeResources : [])]),
     });
     return [addon];
   }
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }

@@ -6,6 +6,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Handoff } from "./addons/contract";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
+import { derivedName } from "./names";
 import { logRetentionRule } from "./rules";
 import { moduleVariable, ofType } from "./terraform";
 
@@ -32,6 +33,9 @@ const FARGATE_PROFILES_TYPE = `map(object({
 
 export interface FargateProfilesProps {
   readonly clusterName: string;
+  /** `local.name_prefix`, for the pod execution role's name. */
+  readonly namePrefix: string;
+  readonly accountId: string;
   /** ARN of the cluster, to limit who may assume the pod execution role to this cluster's profiles. */
   readonly clusterArn: string;
   readonly tags: Record<string, string>;
@@ -98,15 +102,16 @@ export class FargateProfiles extends Construct {
 
     this.podExecutionRole = new ServiceRole(this, {
       address: "fargate_pod_execution",
-      name: `${props.clusterName}-fargate-pod-execution`,
+      name: derivedName(props.namePrefix, "-fargate-pod-execution", "iamRole"),
       description: "Assumed by the Fargate infrastructure of the cluster's Fargate profiles to pull images and ship logs.",
       trust: {
         kind: "service",
         service: "eks-fargate-pods.amazonaws.com",
+        sourceAccount: props.accountId,
         // arn:<partition>:eks:<region>:<account>:fargateprofile/<cluster>/*
         sourceArnLike: `${Fn.replace(props.clusterArn, ":cluster/", ":fargateprofile/")}/*`,
       },
-      managedPolicies: { fargate: "AmazonEKSFargatePodExecutionRolePolicy" },
+      managedPolicies: ["AmazonEKSFargatePodExecutionRolePolicy"],
       tags: props.tags,
       partition: props.partition,
     });

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
-import { Fn, TerraformCount, Token } from "cdktf";
+import { Fn, propertyAccess, TerraformCount, TerraformIterator, Token } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -16,7 +17,9 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
 import { element, moduleVariable, ofType, splat, withName } from "./terraform";
+import { derivedName } from "./names";
 import { logRetentionRule } from "./rules";
+import { EKS_UNSUPPORTED_ZONE_IDS } from "./aws-limits";
 
 /** What the rest of the cluster needs to know about the network, as Terraform expressions. */
 export interface NetworkRefs {
@@ -25,10 +28,19 @@ export interface NetworkRefs {
   readonly publicSubnetIds: string[];
   /** Where the control plane places its network interfaces. */
   readonly controlPlaneSubnetIds: string[];
+  /**
+   * The zones of the control-plane subnets, when they are not the module's own (an existing VPC): the cluster
+   * checks before creation that they span two zones, as EKS requires.
+   */
+  readonly controlPlaneSubnetZones?: string;
 }
 
 export interface CreatedNetworkProps {
   readonly clusterName: string;
+  /** `local.name_prefix`, for the flow log role's name. */
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly region: string;
   readonly tags: Record<string, string>;
   readonly partition: string;
   /** Default of `vpc_cidr`. A /16 to /20; subnets are carved from it with cidrsubnet. */
@@ -104,8 +116,19 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       state: "available",
       // Local and Wavelength zones lack EKS and NAT gateways; keep to the region's own zones.
       filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      // Zones where EKS refuses control-plane subnets (UnsupportedAvailabilityZoneException).
+      excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${length(self.names) >= var.${azCount.friendlyUniqueId}}`,
+            errorMessage: `\${format("availability_zone_count is %d, but this region offers only %d zones EKS supports (%s); lower availability_zone_count.", var.${azCount.friendlyUniqueId}, length(self.names), join(", ", self.names))}`,
+          },
+        ],
+      },
     });
-    const zoneName = (index: number) => Fn.element(zones.names, index);
+    // Indexing, not element(): element() would wrap around and put two subnets in one zone.
+    const zoneName = (index: number) => Token.asString(propertyAccess(zones.names, [index]));
     const azs = () => TerraformCount.of(azCount.numberValue);
 
     const vpc = new Vpc(this, "this", {
@@ -236,9 +259,15 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
     });
     const flowLogRole = new ServiceRole(this, {
       address: "flow_logs",
-      name: `${props.clusterName}-vpc-flow-logs`,
+      name: derivedName(props.namePrefix, "-vpc-flow-logs", "iamRole"),
       description: "Lets VPC Flow Logs write to the cluster's flow log group.",
-      trust: { kind: "service", service: "vpc-flow-logs.amazonaws.com" },
+      // Only flow logs of this account and region (VPC user guide, "IAM role for publishing flow logs").
+      trust: {
+        kind: "service",
+        service: "vpc-flow-logs.amazonaws.com",
+        sourceAccount: props.accountId,
+        sourceArnLike: `arn:${props.partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`,
+      },
       tags: props.tags,
       partition: props.partition,
     });
@@ -281,6 +310,7 @@ export class ExistingNetwork extends Construct implements NetworkRefs {
   readonly privateSubnetIds: string[];
   readonly publicSubnetIds: string[];
   readonly controlPlaneSubnetIds: string[];
+  readonly controlPlaneSubnetZones: string;
 
   constructor(scope: Construct, id: string, props: ExistingNetworkProps) {
     super(scope, id);
@@ -315,5 +345,21 @@ export class ExistingNetwork extends Construct implements NetworkRefs {
     });
     const chosen = `var.${controlPlane.friendlyUniqueId}`;
     this.controlPlaneSubnetIds = Token.asList(`\${length(${chosen}) > 0 ? ${chosen} : var.private_subnet_ids}`);
+
+    // Facts only AWS knows, checked at plan time: the zones of the subnets the control plane would use.
+    const unsupported = JSON.stringify(EKS_UNSUPPORTED_ZONE_IDS);
+    const subnets = new DataAwsSubnet(this, "control_plane", {
+      forEach: TerraformIterator.fromList(Token.asList(`\${toset(${Token.asString(this.controlPlaneSubnetIds)})}`)),
+      id: "${each.value}",
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${!contains(${unsupported}, self.availability_zone_id)}`,
+            errorMessage: `\${format("Subnet %s is in zone %s (%s), where EKS does not place control-plane interfaces (${EKS_UNSUPPORTED_ZONE_IDS.join(", ")}); choose control_plane_subnet_ids in other zones.", self.id, self.availability_zone, self.availability_zone_id)}`,
+          },
+        ],
+      },
+    });
+    this.controlPlaneSubnetZones = `[for s in ${subnets.fqn} : s.availability_zone]`;
   }
 }

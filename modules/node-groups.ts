@@ -6,6 +6,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
 import { EfaNodeGroups, EfaProps } from "./efa";
+import { derivedName } from "./names";
 import { moduleVariable } from "./terraform";
 import { AMI_TYPES } from "./rules";
 
@@ -63,6 +64,8 @@ const EFA_RULES = [
 
 export interface NodeGroupsProps {
   readonly clusterName: string;
+  /** `local.name_prefix`, for the node role and launch template names. */
+  readonly namePrefix: string;
   readonly kubernetesVersion: string;
   readonly tags: Record<string, string>;
   readonly partition: string;
@@ -140,14 +143,10 @@ export class NodeGroups extends Construct {
 
     this.nodeRole = new ServiceRole(this, {
       address: "node",
-      name: `${props.clusterName}-node`,
+      name: derivedName(props.namePrefix, "-node", "iamRole"),
       description: "Assumed by the EC2 instances of the cluster's managed node groups.",
       trust: { kind: "service", service: "ec2.amazonaws.com" },
-      managedPolicies: {
-        worker_node: "AmazonEKSWorkerNodePolicy",
-        ecr_read_only: "AmazonEC2ContainerRegistryReadOnly",
-        ssm: "AmazonSSMManagedInstanceCore",
-      },
+      managedPolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"],
       tags: props.tags,
       partition: props.partition,
     });
@@ -156,7 +155,8 @@ export class NodeGroups extends Construct {
     const nodeTags = Token.asStringMap(Fn.merge([props.tags, { Name: `${props.clusterName}-${eachTemplate.key}` }]));
     const launchTemplate = new LaunchTemplate(this, "node", {
       forEach: eachTemplate,
-      name: `${props.clusterName}-${eachTemplate.key}`,
+      // Node group names have at most 30 characters (the node_groups rule).
+      name: derivedName(props.namePrefix, `-${eachTemplate.key}`, "launchTemplate", 31),
       description: `Node group ${eachTemplate.key} of EKS cluster ${props.clusterName}`,
       updateDefaultVersion: true,
       metadataOptions: {
@@ -198,7 +198,9 @@ export class NodeGroups extends Construct {
     this.nodeGroups = new EksNodeGroup(this, "this", {
       forEach: eachGroup,
       clusterName: props.clusterName,
-      nodeGroupName: eachGroup.key,
+      // A prefix, not a fixed name, with create_before_destroy: a change that replaces the group (instance
+      // types, capacity type, AMI type) brings the new group up before the old one is drained and deleted.
+      nodeGroupNamePrefix: `${eachGroup.key}-`,
       nodeRoleArn: this.nodeRole.role.arn,
       // EFA groups: the subnets of the one zone their placement group is in.
       subnetIds: efa ? efa.subnetIdsFor() : props.subnetIds,
@@ -219,7 +221,7 @@ export class NodeGroups extends Construct {
       },
       // EKS copies these auto-discovery tags to the node group's Auto Scaling group itself.
       tags: Token.asStringMap(Fn.merge([props.tags, autoscalerTags.expression])),
-      lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: ["scaling_config[0].desired_size"] },
       dependsOn: [...props.dependsOn, ...this.nodeRole.attachments],
     });
 

@@ -1,3 +1,4 @@
+import { catalogReviewedOn, kubernetesReleases, KubernetesVersion } from "./catalog";
 import { VariableRule } from "./terraform";
 
 /**
@@ -42,3 +43,32 @@ export type AmiType = (typeof AMI_TYPES)[number];
 
 /** Cluster Autoscaler expanders the AWS cloud provider supports ("price" works on GCE only). */
 export const CLUSTER_AUTOSCALER_EXPANDERS = ["least-waste", "priority", "random", "most-pods"] as const;
+
+/** EKS support types: STANDARD (the cluster is upgraded at the end of standard support) or EXTENDED (paid). */
+export const SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+export type SupportType = (typeof SUPPORT_TYPES)[number];
+
+/** How close to its end of standard support a version may be chosen with STANDARD support. */
+export const STANDARD_SUPPORT_NOTICE_DAYS = 30;
+
+/**
+ * Versions this release still pins but that leave standard support within STANDARD_SUPPORT_NOTICE_DAYS of
+ * the catalog's review: with support type STANDARD, EKS would upgrade such a cluster by itself soon after
+ * it is created, and Terraform would then try to set the old version back. They need EXTENDED.
+ */
+export const VERSIONS_NEEDING_EXTENDED_SUPPORT: readonly KubernetesVersion[] = (Object.keys(kubernetesReleases) as KubernetesVersion[]).filter(
+  (v) => Date.parse(kubernetesReleases[v].standardSupportUntil) - Date.parse(catalogReviewedOn) < STANDARD_SUPPORT_NOTICE_DAYS * 86_400_000,
+);
+
+export function supportTypeRuleText(version: string): string {
+  return `Kubernetes ${version} leaves EKS standard support on ${kubernetesReleases[version as KubernetesVersion].standardSupportUntil}: with support type STANDARD, EKS upgrades the cluster by itself. Choose a newer version, or set support type EXTENDED (extended support is billed at a higher hourly rate)`;
+}
+
+/** kubernetes_version and support_type, checked together (Terraform ≥ 1.9 lets a validation name both). */
+export function supportTypeRule(versionVariable: string, supportVariable: string): VariableRule {
+  const ending = JSON.stringify(VERSIONS_NEEDING_EXTENDED_SUPPORT);
+  return {
+    condition: `var.${supportVariable} == "EXTENDED" || !contains(${ending}, var.${versionVariable})`,
+    message: `${versionVariable} ${VERSIONS_NEEDING_EXTENDED_SUPPORT.join(", ")} leaves EKS standard support within ${STANDARD_SUPPORT_NOTICE_DAYS} days; with ${supportVariable} = "STANDARD" EKS upgrades the cluster by itself. Choose a newer version, or set ${supportVariable} = "EXTENDED" (billed at a higher hourly rate).`,
+  };
+}

@@ -5,6 +5,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicyDocument } from "./iam-policy-document";
 import { RoleTrust, ServiceRole } from "./iam";
+import { derivedName } from "./names";
 import { ofType } from "./terraform";
 
 /**
@@ -16,6 +17,11 @@ export type WorkloadIdentity = "podIdentity" | "irsa";
 /** What a workload role needs to know about the cluster. */
 export interface ClusterIdentityRefs {
   readonly clusterName: string;
+  readonly clusterArn: string;
+  /** `local.name_prefix`, for IAM names that must fit AWS limits. */
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly region: string;
   readonly oidcProviderArn: string;
   readonly oidcIssuer: string;
   readonly partition: string;
@@ -32,8 +38,8 @@ export interface WorkloadRoleProps {
   readonly serviceAccount: string;
   readonly identity: WorkloadIdentity;
   readonly cluster: ClusterIdentityRefs;
-  /** AWS managed policies by name. */
-  readonly managedPolicies?: Readonly<Record<string, string>>;
+  /** AWS managed policies by name (with their path, e.g. `service-role/AmazonEBSCSIDriverPolicy`). */
+  readonly managedPolicies?: readonly string[];
   /** A customer-managed policy, kept readable as a local and attached to the role. */
   readonly policy?: IamPolicyDocument;
   /**
@@ -55,7 +61,7 @@ export class WorkloadRole extends Construct {
     const { cluster } = props;
     const trust: RoleTrust =
       props.identity === "podIdentity"
-        ? { kind: "podIdentity" }
+        ? { kind: "podIdentity", sourceAccount: cluster.accountId, clusterArn: cluster.clusterArn }
         : {
             kind: "irsa",
             oidcProviderArn: cluster.oidcProviderArn,
@@ -65,7 +71,7 @@ export class WorkloadRole extends Construct {
           };
     this.serviceRole = new ServiceRole(this, {
       address: props.address,
-      name: `${cluster.clusterName}-${props.roleNameSuffix}`,
+      name: derivedName(cluster.namePrefix, `-${props.roleNameSuffix}`, "iamRole"),
       description: props.description,
       trust,
       managedPolicies: props.managedPolicies,
@@ -76,7 +82,7 @@ export class WorkloadRole extends Construct {
     if (props.policy) {
       const document = new TerraformLocal(this, `${props.address}_policy`, props.policy);
       const policy = new IamPolicy(this, props.address, {
-        name: `${cluster.clusterName}-${props.roleNameSuffix}`,
+        name: derivedName(cluster.namePrefix, `-${props.roleNameSuffix}`, "iamPolicy"),
         description: props.description,
         policy: Fn.jsonencode(document.expression),
         tags: cluster.tags,

@@ -36,6 +36,10 @@ export function clusterSide(
     ...facts,
     identity: {
       clusterName: "demo",
+      clusterArn: "arn:aws:eks:us-east-1:123456789012:cluster/demo",
+      namePrefix: "demo",
+      accountId: "123456789012",
+      region: "us-east-1",
       oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
       oidcIssuer: "oidc.eks.us-east-1.amazonaws.com/id/ABC",
       partition: "aws",

@@ -38,6 +38,8 @@ export interface AwsLoadBalancerControllerValues {
     readonly annotations: Readonly<Record<string, string>>;
   };
   readonly podDisruptionBudget: { readonly maxUnavailable: number };
+  /** On Fargate `ip`: Fargate pods can only be IP targets; `instance` targets never become healthy. */
+  readonly defaultTargetType?: "ip";
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly tolerations?: Placement["tolerations"];
 }
@@ -89,6 +91,7 @@ export class AwsLoadBalancerController extends Addon<"awsLoadBalancerController"
         annotations: irsaRoleArn ? { "eks.amazonaws.com/role-arn": irsaRoleArn } : {},
       },
       podDisruptionBudget: { maxUnavailable: 1 },
+      ...(side.compute === "fargate" ? { defaultTargetType: "ip" as const } : {}),
       ...side.systemPlacement,
     };
     const release = chartRelease(holder, {
