@@ -6,6 +6,7 @@ import { Cluster } from "../modules/cluster";
 import { CreatedNetwork, ExistingNetwork, NetworkRefs } from "../modules/network";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { clusterNameRule } from "../modules/rules";
+import { tagRules } from "../modules/aws-input-rules";
 import { moduleVariable } from "../modules/terraform";
 import { ClusterIdentityRefs } from "../modules/workload-identity";
 import { CommonSettings, NodeGroupSettings } from "./settings";
@@ -30,6 +31,7 @@ export class ClusterInputsConstruct extends Construct implements ClusterInputs {
       type: "map(string)",
       description: "Tags added to every AWS resource the module creates.",
       default: settings.tags,
+      rules: tagRules("tags"),
     }).value as Record<string, string>;
     this.partition = new DataAwsPartition(this, "current", {}).partition;
   }

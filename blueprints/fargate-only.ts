@@ -6,6 +6,7 @@ import { MetricsServer } from "../modules/addons/metrics-server";
 import { NodeBootstrapAddons, WorkloadAddons } from "../modules/eks-addons";
 import { FARGATE_PROFILE_NAME_PATTERN, FargateProfiles, MAX_FARGATE_SELECTORS } from "../modules/fargate";
 import { LOG_RETENTION_DAYS } from "../modules/rules";
+import { selectorLabels } from "./aws-input-settings";
 import { Blueprint } from "./blueprint";
 import { networkAndControlPlane } from "./compose";
 import { addonSettingsShape, checkNetworkRules, commonSettingsShape } from "./settings";
@@ -18,7 +19,7 @@ const namespaceSelector = z
 const fargateProfile = z.strictObject({
   /** A pod runs on this profile when it matches any selector: its namespace, and all labels if given. */
   selectors: z
-    .array(z.strictObject({ namespace: namespaceSelector, labels: z.record(z.string(), z.string()).default({}) }))
+    .array(z.strictObject({ namespace: namespaceSelector, labels: selectorLabels.default({}) }))
     .min(1, "must list at least one selector")
     .max(MAX_FARGATE_SELECTORS, `must list at most ${MAX_FARGATE_SELECTORS} selectors (EKS limit)`),
 });

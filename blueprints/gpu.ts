@@ -5,6 +5,7 @@ import { Toleration } from "../modules/addons/helm-release";
 import { NvidiaDevicePlugin } from "../modules/addons/nvidia-device-plugin";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { EFA_INTERFACES, efaInterfacesOf, NVIDIA_GPU_FAMILIES, nvidiaGpuOf } from "../modules/nvidia-gpus";
+import { ec2InstanceType, nodeLabels } from "./aws-input-settings";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
 import { nodeGroupAddons, nodeGroupCluster } from "./node-group-cluster";
@@ -27,7 +28,7 @@ export const EFA_PRESENT_LABEL = "vpc.amazonaws.com/efa.present";
 /** The extended resource the EFA device plugin advertises, one per EFA interface. */
 export const EFA_RESOURCE = "vpc.amazonaws.com/efa";
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as g6.xlarge");
+const instanceType = ec2InstanceType;
 
 const gpuNodeGroup = z
   .strictObject({
@@ -44,7 +45,7 @@ const gpuNodeGroup = z
     /** Default 200 GiB encrypted gp3: CUDA images and model weights are large. */
     diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB").default(200),
     /** Extra Kubernetes labels. The GPU labels are added by the blueprint. */
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: nodeLabels.default({}),
     maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
     /**
      * Default false. EFA (Elastic Fabric Adapter) for multi-node training: every network card of the

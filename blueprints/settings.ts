@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
 import { AMI_TYPES, CLUSTER_AUTOSCALER_EXPANDERS, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { awsTags, checkSubnets, checkTaints, ec2InstanceType, nodeLabels, taintKey, taintValue } from "./aws-input-settings";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 /**
@@ -70,7 +71,7 @@ const existingNetwork = z.strictObject({
   publicSubnetIds: z.array(subnetId).default([]),
   /** Subnets for the control-plane network interfaces. Default: the private subnets. */
   controlPlaneSubnetIds: z.array(subnetId).min(2, "must list at least 2 subnets").optional(),
-});
+}).superRefine(checkSubnets);
 
 const network = z
   .discriminatedUnion("mode", [createdNetwork, existingNetwork])
@@ -103,7 +104,7 @@ const endpoint = z
 
 export const TAINT_EFFECTS = ["NoSchedule", "NoExecute", "PreferNoSchedule"] as const;
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large");
+const instanceType = ec2InstanceType;
 
 /** Graviton families carry a "g" right after the generation digit: m7g, c7gn, r8g, t4g, g5g. */
 export function isArmInstanceType(type: string): boolean {
@@ -124,13 +125,13 @@ export const nodeGroupSettings = z
     /** Default 50 GiB encrypted gp3 root volume. */
     diskSizeGiB: z.number().int().min(20, "must be at least 20 GiB").max(16384, "must be at most 16384 GiB").default(50),
     /** Kubernetes labels on every node. Default none. */
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: nodeLabels.default({}),
     /** Kubernetes taints on every node. Default none. */
     taints: z
       .array(
         z.strictObject({
-          key: z.string().min(1, "must not be empty"),
-          value: z.string().optional(),
+          key: taintKey,
+          value: taintValue.optional(),
           effect: z.enum(TAINT_EFFECTS),
         }),
       )
@@ -139,6 +140,7 @@ export const nodeGroupSettings = z
     maxUnavailablePercentage: z.number().int().min(1).max(100).default(33),
   })
   .superRefine((g, ctx) => {
+    checkTaints(g.taints, ctx);
     if (g.minSize > g.maxSize) {
       ctx.addIssue({ code: "custom", message: `minSize ${g.minSize} is greater than maxSize ${g.maxSize}` });
     }
@@ -212,7 +214,7 @@ export const commonSettingsShape = {
   /** Default 90 days of control-plane logs. */
   controlPlaneLogRetentionDays: logRetentionDays.default(90),
   /** Tags on every AWS resource. Default none. */
-  tags: z.record(z.string(), z.string()).default({}),
+  tags: awsTags.default({}),
 } as const;
 
 export const addonSettingsShape = {
