@@ -10,6 +10,7 @@ import { Cluster } from "../modules/cluster";
 import { CreatedNetwork, ExistingNetwork, NetworkRefs } from "../modules/network";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { clusterNameRule } from "../modules/rules";
+import { tagRules } from "../modules/aws-input-rules";
 import { namePrefixLocal } from "../modules/names";
 import { moduleVariable, ofType } from "../modules/terraform";
 import { eksAddonVersionsLocal, EksManagedAddon } from "../modules/eks-addons";
@@ -47,6 +48,7 @@ export class ClusterInputsConstruct extends Construct implements ClusterInputs {
       type: "map(string)",
       description: "Tags added to every AWS resource the module creates.",
       default: settings.tags,
+      rules: tagRules("tags"),
     }).value as Record<string, string>;
     this.partition = new DataAwsPartition(this, "current", {}).partition;
     this.namePrefix = namePrefixLocal(this, this.clusterName);

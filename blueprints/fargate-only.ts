@@ -5,6 +5,7 @@ import { FargateLogging } from "../modules/addons/fargate-logging";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { EksManagedAddon } from "../modules/eks-addons";
 import { FARGATE_LOG_GROUP_NAME, FARGATE_PROFILE_NAME_PATTERN, FargateProfiles, MAX_FARGATE_SELECTORS } from "../modules/fargate";
+import { selectorLabels } from "./aws-input-settings";
 import { Blueprint } from "./blueprint";
 import { checkNetworkRules, commonSettingsShape, logRetentionDays, rejected } from "./settings";
 
@@ -16,7 +17,7 @@ const namespaceSelector = z
 const fargateProfile = z.strictObject({
   /** A pod runs on this profile when it matches any selector: its namespace, and all labels if given. */
   selectors: z
-    .array(z.strictObject({ namespace: namespaceSelector, labels: z.record(z.string(), z.string()).default({}) }))
+    .array(z.strictObject({ namespace: namespaceSelector, labels: selectorLabels.default({}) }))
     .min(1, "must list at least one selector")
     .max(MAX_FARGATE_SELECTORS, `must list at most ${MAX_FARGATE_SELECTORS} selectors (EKS limit)`),
 });

@@ -3,6 +3,7 @@ export { rejectedSetting as rejected } from "../modules/addons/contract";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
 import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { awsTags, checkSubnets, checkTaints, ec2InstanceType, nodeLabels, taintKey, taintValue } from "./aws-input-settings";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 
 /**
@@ -71,7 +72,7 @@ const existingNetwork = z.strictObject({
   publicSubnetIds: z.array(subnetId).default([]),
   /** Subnets for the control-plane network interfaces. Default: the private subnets. */
   controlPlaneSubnetIds: z.array(subnetId).min(2, "must list at least 2 subnets").optional(),
-});
+}).superRefine(checkSubnets);
 
 const network = z
   .discriminatedUnion("mode", [createdNetwork, existingNetwork])
@@ -104,7 +105,7 @@ const endpoint = z
 
 export const TAINT_EFFECTS = ["NoSchedule", "NoExecute", "PreferNoSchedule"] as const;
 
-export const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large");
+export const instanceType = ec2InstanceType;
 
 /** Graviton families carry a "g" right after the generation digit: m7g, c7gn, r8g, t4g, g5g. */
 export function isArmInstanceType(type: string): boolean {
@@ -128,13 +129,13 @@ export const nodeGroupShape = {
   /** Default 50 GiB encrypted gp3 root volume. */
   diskSizeGiB: diskSizeGiB.default(50),
   /** Kubernetes labels on every node. Default none. */
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: nodeLabels.default({}),
   /** Kubernetes taints on every node. Default none. */
   taints: z
     .array(
       z.strictObject({
-        key: z.string().min(1, "must not be empty"),
-        value: z.string().optional(),
+        key: taintKey,
+        value: taintValue.optional(),
         effect: z.enum(TAINT_EFFECTS),
       }),
     )
@@ -162,6 +163,7 @@ export function checkNodeGroupSizes(g: { minSize: number; desiredSize: number; m
 
 export const nodeGroupSettings = z.strictObject(nodeGroupShape).superRefine((g, ctx) => {
   checkNodeGroupSizes(g, ctx);
+  checkTaints(g.taints, ctx);
   const arm = g.amiType.includes("ARM_64");
   const mismatched = g.instanceTypes.filter((t) => isArmInstanceType(t) !== arm);
   if (mismatched.length > 0) {
@@ -222,7 +224,7 @@ export const commonSettingsShape = {
   /** Default 90 days of control-plane logs. */
   controlPlaneLogRetentionDays: logRetentionDays.default(90),
   /** Tags on every AWS resource. Default none. */
-  tags: z.record(z.string(), z.string()).default({}),
+  tags: awsTags.default({}),
 } as const;
 
 const commonSettings = z.strictObject({ ...commonSettingsShape, clusterName: z.string() });

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { visit } from "jsonc-parser";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 
 /**
@@ -40,8 +41,10 @@ export function readSettingsFile(file: string): SettingsFile {
   return parseSettingsText(text, file);
 }
 
-export function parseSettingsText(text: string, file: string): SettingsFile {
+export function parseSettingsText(raw: string, file: string): SettingsFile {
   const isJson = path.extname(file).toLowerCase() === ".json";
+  // Editors on Windows save JSON with a UTF-8 byte-order mark; JSON.parse rejects it (YAML skips it).
+  const text = isJson && raw.startsWith("\uFEFF") ? raw.slice(1) : raw;
   const data = isJson ? parseJson(text, file) : parseYaml(text, file);
   if (data === null || data === undefined) return { path: file, settings: {} };
   if (typeof data !== "object" || Array.isArray(data)) {
@@ -83,8 +86,9 @@ function locateSetting(text: string, file: string, settingPath: string): string 
 }
 
 function parseJson(text: string, file: string): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const at = /at position (\d+)/.exec(message);
@@ -92,6 +96,45 @@ function parseJson(text: string, file: string): unknown {
     const reason = message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/\s*in JSON at position \d+/, "");
     throw new SettingsFileError(`${file}:${line}:${column}: JSON syntax error: ${reason}\n${codeFrame(text, line, column)}`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) {
+    const { key, parent, line, column, first } = duplicate;
+    throw new SettingsFileError(
+      `${file}:${line}:${column}: JSON: duplicate key "${key}" in ${parent ? parent : "the top level"} (first at ${first.line}:${first.column}); JSON.parse would silently keep only the last one, so write each key once\n${codeFrame(text, line, column)}`,
+    );
+  }
+  return data;
+}
+
+interface DuplicateKey {
+  readonly key: string;
+  /** Dotted path of the object holding the key ("" at the top level). */
+  readonly parent: string;
+  readonly line: number;
+  readonly column: number;
+  readonly first: { readonly line: number; readonly column: number };
+}
+
+/** The first key written twice in one object, as YAML's uniqueKeys reports it. Only called on text JSON.parse accepted. */
+function firstDuplicateKey(text: string): DuplicateKey | undefined {
+  const objects: Array<Map<string, { line: number; column: number }>> = [];
+  let found: DuplicateKey | undefined;
+  visit(text, {
+    onObjectBegin: () => {
+      objects.push(new Map());
+    },
+    onObjectEnd: () => {
+      objects.pop();
+    },
+    onObjectProperty: (key, _offset, _length, startLine, startCharacter, pathSupplier) => {
+      const seen = objects[objects.length - 1];
+      const at = { line: startLine + 1, column: startCharacter + 1 };
+      const first = seen.get(key);
+      if (first && !found) found = { key, parent: pathSupplier().join("."), ...at, first };
+      else if (!first) seen.set(key, at);
+    },
+  });
+  return found;
 }
 
 function parseYaml(text: string, file: string): unknown {

@@ -18,6 +18,14 @@ export const terraformRequirements = {
 
 export type ProviderName = keyof typeof terraformRequirements.providers;
 
+/**
+ * The AWS service models that modules/facts/*.json are snapshotted from: botocore's data files
+ * (PyPI), the API models the AWS SDKs are generated from (EC2 `InstanceType`, the EKS enums and
+ * length limits, the tag limits of EKS, IAM, CloudWatch Logs and KMS). Bump the version here, then run
+ * `npm run facts` (needs python3 with pip); a test fails while the facts record another version.
+ */
+export const awsServiceModels = { package: "botocore", version: "1.44.8" } as const;
+
 /** Per Kubernetes minor: the EKS add-ons whose versions follow the control plane. */
 export interface KubernetesRelease {
   /** End of EKS standard support (after it, extended support costs extra per cluster-hour). */

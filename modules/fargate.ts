@@ -8,6 +8,7 @@ import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
 import { derivedName } from "./names";
 import { logRetentionRule } from "./rules";
+import { fargateSelectorLabelRules } from "./aws-input-rules";
 import { moduleVariable, ofType } from "./terraform";
 
 /** A Fargate profile as the generated module's `fargate_profiles` variable spells it. */
@@ -85,6 +86,7 @@ export class FargateProfiles extends Construct {
           condition: `anytrue(flatten([for p in var.fargate_profiles : [for s in p.selectors : s.namespace == "kube-system" && length(s.labels) == 0]]))`,
           message: "One Fargate profile must select the whole kube-system namespace (no labels): CoreDNS and the controllers run there.",
         },
+        ...fargateSelectorLabelRules,
       ],
     });
     const retention = moduleVariable(this, "fargate_log_retention_days", {

@@ -20,6 +20,7 @@ import { element, moduleVariable, ofType, splat, withName } from "./terraform";
 import { derivedName } from "./names";
 import { logRetentionRule } from "./rules";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "./aws-limits";
+import { subnetRules } from "./aws-input-rules";
 
 /** What the rest of the cluster needs to know about the network, as Terraform expressions. */
 export interface NetworkRefs {
@@ -329,19 +330,19 @@ export class ExistingNetwork extends Construct implements NetworkRefs {
       type: "list(string)",
       description: "Existing private subnets (at least two zones) for nodes and internal load balancers. Tag them kubernetes.io/role/internal-elb=1.",
       default: props.privateSubnetIds,
-      rules: [subnetRule("private_subnet_ids", 2)],
+      rules: [subnetRule("private_subnet_ids", 2), ...subnetRules("private_subnet_ids")],
     }).listValue;
     this.publicSubnetIds = moduleVariable(this, "public_subnet_ids", {
       type: "list(string)",
       description: "Existing public subnets for internet-facing load balancers. Tag them kubernetes.io/role/elb=1.",
       default: props.publicSubnetIds,
-      rules: [subnetRule("public_subnet_ids", 0)],
+      rules: [subnetRule("public_subnet_ids", 0), ...subnetRules("public_subnet_ids")],
     }).listValue;
     const controlPlane = moduleVariable(this, "control_plane_subnet_ids", {
       type: "list(string)",
       description: "Existing subnets for the control-plane network interfaces. Empty: the private subnets.",
       default: props.controlPlaneSubnetIds ?? [],
-      rules: [subnetRule("control_plane_subnet_ids", 0)],
+      rules: [subnetRule("control_plane_subnet_ids", 0), ...subnetRules("control_plane_subnet_ids")],
     });
     const chosen = `var.${controlPlane.friendlyUniqueId}`;
     this.controlPlaneSubnetIds = Token.asList(`\${length(${chosen}) > 0 ? ${chosen} : var.private_subnet_ids}`);

@@ -9,6 +9,8 @@ import { EfaNodeGroups, EfaProps } from "./efa";
 import { derivedName } from "./names";
 import { moduleVariable } from "./terraform";
 import { AMI_TYPES } from "./rules";
+import { EKS_ENUMS } from "./facts";
+import { nodeGroupInstanceTypesRule, nodeGroupLabelTaintRules } from "./aws-input-rules";
 
 /** A node group as the generated module's `node_groups` variable spells it (EKS API values). */
 export interface NodeGroupVariable {
@@ -49,7 +51,7 @@ const NODE_GROUPS_TYPE_WITH_NODE_TEMPLATE = (withNodeTemplate: boolean, withEfa 
     }${withEfa ? "\n    efa_interfaces             = optional(number, 0)" : ""}
   }))`;
 
-const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
+const TAINT_EFFECTS = EKS_ENUMS.TaintEffect;
 
 const EFA_RULES = [
   {
@@ -121,6 +123,7 @@ export class NodeGroups extends Construct {
           condition: "alltrue([for g in var.node_groups : length(g.instance_types) > 0])",
           message: "Every node group must list at least one instance type.",
         },
+        nodeGroupInstanceTypesRule,
         {
           condition: "alltrue([for g in var.node_groups : contains([\"ON_DEMAND\", \"SPOT\"], g.capacity_type)])",
           message: "capacity_type must be ON_DEMAND or SPOT.",
@@ -137,6 +140,7 @@ export class NodeGroups extends Construct {
           condition: "alltrue([for g in var.node_groups : g.disk_size_gib >= 20])",
           message: "disk_size_gib must be at least 20.",
         },
+        ...nodeGroupLabelTaintRules,
         ...(props.efa ? EFA_RULES : []),
       ],
     });

@@ -93,6 +93,27 @@ const cases: Case[] = [
     messages: ["settings.json:4:1: JSON syntax error: ", "   4 | }"],
   },
   {
+    name: "JSON duplicate key",
+    ...withSettings('{\n  "blueprint": "baseline",\n  "region": "eu-west-1",\n  "region": "eu-west-2"\n}\n', "settings.json"),
+    messages: ['settings.json:4:3: JSON: duplicate key "region" in the top level (first at 3:3)'],
+  },
+  {
+    name: "instance type that does not exist",
+    ...withSettings(group(1, 1, 2, "[m5.lareg]")),
+    messages: ["settings.yaml:4:21: nodeGroups.general.instanceTypes.0: m5.lareg must be an EC2 instance type listed in the EC2 API model", "(did you mean m5.large?)"],
+  },
+  { name: "reserved tag key", ...withSettings(yaml("blueprint: baseline", "tags:", '  "aws:owner": me')), messages: ['tags.aws:owner: tag key "aws:owner" must not start with "aws:"'] },
+  {
+    name: "label key that is not Kubernetes label syntax",
+    ...withSettings(`${group(1, 1, 2)}    labels: {"team name": web}\n`),
+    messages: ['nodeGroups.general.labels.team name: label key "team name" must be a Kubernetes qualified name'],
+  },
+  {
+    name: "the same subnet twice",
+    ...withSettings(yaml("blueprint: baseline", "network:", "  mode: existing", "  vpcId: vpc-0123456789abcdef0", "  privateSubnetIds: [subnet-0000000a, subnet-0000000a]")),
+    messages: ["network.privateSubnetIds.1: subnet-0000000a is listed twice (also at 0); list each subnet once"],
+  },
+  {
     name: "YAML syntax error",
     ...withSettings(yaml("blueprint: baseline", "nodeGroups:", "  general: {instanceTypes: [m6i.large}")),
     messages: ["settings.yaml:3:38: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]"],
