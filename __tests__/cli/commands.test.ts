@@ -166,7 +166,7 @@ describe("validate", () => {
     expect(ok.code).toBe(0);
     const none = await runCli(["validate", "nothing-here"], { cwd: dir });
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("no Terraform JSON module");
+    expect(none.stderr).toContain("no Terraform module (directory with *.tf or *.tf.json files)");
   }, 120_000);
 });
 
