@@ -168,6 +168,12 @@ describe("validate", () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("no Terraform module (directory with *.tf or *.tf.json files)");
   }, 120_000);
+
+  test("without a terraform binary: exit 2, naming the version the modules need", async () => {
+    const result = await runCli(["validate", "generated"], { env: { PATH: "", TERRAFORM_BINARY: "" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Install Terraform >= 1.9");
+  });
 });
 
 /** A pseudo-terminal through util-linux `script`, where available. */

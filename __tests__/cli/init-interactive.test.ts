@@ -6,6 +6,7 @@ import { REPO, tempDir } from "./run-cli";
 /** The prompts of `init` on a terminal, with @clack/prompts answering from a script. */
 const CANCEL = Symbol("cancel");
 const answers: unknown[] = [];
+const outros: string[] = [];
 const asked: { kind: string; message: string; options?: { value: string; hint?: string }[]; validate?: (v: string) => string | undefined; defaultValue?: string }[] = [];
 
 jest.mock("@clack/prompts", () => {
@@ -15,7 +16,7 @@ jest.mock("@clack/prompts", () => {
   };
   return {
     intro: jest.fn(),
-    outro: jest.fn(),
+    outro: (message: string) => outros.push(message),
     cancel: jest.fn(),
     isCancel: (v: unknown) => v === CANCEL,
     select: next("select"),
@@ -41,6 +42,7 @@ describe("init on a terminal", () => {
   beforeEach(() => {
     answers.length = 0;
     asked.length = 0;
+    outros.length = 0;
   });
 
   test("asks for the blueprint (one line each), cluster name, region and version, checking answers with the blueprint's schema", async () => {
@@ -67,6 +69,7 @@ describe("init on a terminal", () => {
     expect(regionPrompt.defaultValue).toBe("us-east-1");
     expect(versionPrompt.options!.map((o) => o.value)).toEqual(kubernetesVersions);
 
+    expect(outros).toEqual([`baseline blueprint: cluster demo-tty in ap-southeast-2, Kubernetes ${newest}, into ${dir}`]);
     const settings = fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8");
     expect(settings).toContain(`blueprint: baseline\nclusterName: demo-tty\nregion: ap-southeast-2\nkubernetesVersion: "${newest}"\n`);
   });

@@ -26,10 +26,14 @@ describe("init → npm install → npm run synth", () => {
     expect(Object.keys(snapshot(project)).sort()).toEqual([".gitignore", "README.md", "__tests__/", "__tests__/blueprint.test.ts", "blueprint.yaml", "cdktf.json", "main.ts", "package.json", "tsconfig.json"]);
     expect(fs.statSync(project).mode & 0o777).not.toBe(0o700);
 
+    const readme = fs.readFileSync(path.join(project, "README.md"), "utf8");
+    expect(readme).not.toContain("npmjs.com"); // no link to a registry page that does not exist before a release
+    expect(readme).toContain(`depends on \`"cdktf-eks-blueprints": "file:${REPO}"\``);
+    expect(readme).toContain("git+https://");
     const manifest = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8"));
     expect(manifest.dependencies["cdktf-eks-blueprints"]).toBe(`file:${REPO}`);
     expect(manifest.scripts.synth).toBe("cdktf-eks-blueprints synth --config blueprint.yaml --out generated");
-    expect(manifest.scripts.deploy).toBe("cdktf deploy baseline-cluster baseline-addons");
+    expect(manifest.scripts.deploy).toBe("CHECKPOINT_DISABLE=1 cdktf deploy baseline-cluster baseline-addons");
     expect(fs.readFileSync(path.join(project, "blueprint.yaml"), "utf8")).toContain(
       ["blueprint: baseline", "clusterName: edge-1", "region: eu-central-1", `kubernetesVersion: "${version}"`].join("\n"),
     );
