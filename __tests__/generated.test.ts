@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { blueprints } from "../blueprints/registry";
 import { generateModules } from "../emitter/generate";
-import { staleFiles, writeTreeAtomically } from "../emitter/write-tree";
+import { ForeignFilesError, MARKER_FILE, staleFiles, writeTreeAtomically } from "../emitter/write-tree";
 
 const REPO = path.resolve(__dirname, "..");
 const defaults = () => generateModules(blueprints.map((blueprint) => ({ blueprint })));
@@ -42,13 +42,40 @@ describe("writing generated/", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test("replaces the whole directory and leaves no staging directories behind", () => {
+  test("replaces the whole directory it wrote before and leaves no staging directories behind", () => {
     const out = path.join(dir, "generated");
-    fs.mkdirSync(path.join(out, "removed-blueprint"), { recursive: true });
-    fs.writeFileSync(path.join(out, "removed-blueprint", "main.tf.json"), "{}");
+    writeTreeAtomically(out, new Map([["removed-blueprint/main.tf.json", "{}\n"]]));
     writeTreeAtomically(out, new Map([["a/main.tf.json", "{}\n"]]));
-    expect(fs.readdirSync(out)).toEqual(["a"]);
+    expect(fs.readdirSync(out).sort()).toEqual([MARKER_FILE, "a"]);
+    expect(JSON.parse(fs.readFileSync(path.join(out, MARKER_FILE), "utf8")).files).toEqual(["a/main.tf.json"]);
     expect(fs.readdirSync(dir)).toEqual(["generated"]);
+  });
+
+  test("refuses to replace a directory holding a file it did not write, and leaves it as it was", () => {
+    const out = path.join(dir, "modules");
+    writeTreeAtomically(out, new Map([["a/main.tf.json", "{}\n"]]));
+    fs.writeFileSync(path.join(out, "a", "keep.ts"), "mine\n");
+    expect(() => writeTreeAtomically(out, new Map([["b/main.tf.json", "{}\n"]]))).toThrow(ForeignFilesError);
+    expect(() => writeTreeAtomically(out, new Map([["b/main.tf.json", "{}\n"]]))).toThrow("a/keep.ts");
+    expect(fs.readFileSync(path.join(out, "a", "keep.ts"), "utf8")).toBe("mine\n");
+    expect(fs.readFileSync(path.join(out, "a", "main.tf.json"), "utf8")).toBe("{}\n");
+    // A directory that never had a marker is not ours either.
+    const plain = path.join(dir, "plain");
+    fs.mkdirSync(plain);
+    fs.writeFileSync(path.join(plain, "main.tf.json"), "{}");
+    expect(() => writeTreeAtomically(plain, new Map([["x.tf.json", "{}\n"]]))).toThrow(ForeignFilesError);
+    expect(fs.readdirSync(plain)).toEqual(["main.tf.json"]);
+  });
+
+  test("a blueprint directory inside a tree written whole is ours through its parent's marker; Terraform's working files are disposable", () => {
+    const out = path.join(dir, "generated");
+    writeTreeAtomically(out, new Map([["bp/cluster/main.tf.json", "{}\n"], ["other/main.tf.json", "{}\n"]]));
+    fs.mkdirSync(path.join(out, "bp", "cluster", ".terraform", "providers"), { recursive: true });
+    fs.writeFileSync(path.join(out, "bp", "cluster", ".terraform.lock.hcl"), "# lock\n");
+    writeTreeAtomically(path.join(out, "bp"), new Map([["cluster/main.tf.json", "{ }\n"]]));
+    expect(fs.readFileSync(path.join(out, "bp", "cluster", "main.tf.json"), "utf8")).toBe("{ }\n");
+    expect(fs.readdirSync(path.join(out, "bp")).sort()).toEqual([MARKER_FILE, "cluster"]);
+    expect(fs.existsSync(path.join(out, "other", "main.tf.json"))).toBe(true);
   });
 
   test("a failed write leaves the previous directory untouched", () => {

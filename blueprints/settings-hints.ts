@@ -104,5 +104,13 @@ export function numberForStringHint(issue: z.core.$ZodIssue, input: unknown): st
   const wantsString =
     (issue.code === "invalid_type" && issue.expected === "string") ||
     (issue.code === "invalid_value" && issue.values.some((v) => typeof v === "string"));
-  return wantsString ? ` (got the number ${value}; quote it as a string: "${value}")` : "";
+  return wantsString ? quoteHint(String(value)) : "";
 }
+
+/** The note for a number written where a string belongs, given the number as written in the file. */
+export function quoteHint(written: string): string {
+  return ` (got the number ${written}; quote it as a string: "${written}")`;
+}
+
+/** Finds quoteHint's note in a message; a file's reader replaces it with the number as written (YAML reads 1.30 as 1.3). */
+export const QUOTE_HINT = / \(got the number [^;]+; quote it as a string: "[^"]*"\)$/;

@@ -5,6 +5,7 @@ import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
 import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
 import { awsTags, checkSubnets, checkTaints, ec2InstanceType, nodeLabels, taintKey, taintValue } from "./aws-input-settings";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
+import { settingsErrorMap } from "./settings-messages";
 
 /**
  * The settings every blueprint shares, validated once before any construct is built.
@@ -293,7 +294,7 @@ export class SettingsError extends Error {
 
 /** Parse settings with a blueprint's schema, or throw a SettingsError naming every bad field. */
 export function parseSettings<S extends z.ZodType>(blueprint: string, schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: settingsErrorMap });
   if (!result.success) throw new SettingsError(blueprint, formatSettingsError(result.error, "", { schema, input }));
   return result.data;
 }

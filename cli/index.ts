@@ -48,15 +48,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-k, --kubernetes-version <version>", "Kubernetes version (default: the blueprint's default)")
     .option("-y, --yes", "never prompt: take the defaults for anything not given")
     .option("-f, --force", "write into a non-empty directory, replacing files of the same name")
-    .option("--package-spec <spec>", "how the project depends on cdktf-eks-blueprints: a version or file:/abs/path (default: this version)")
+    .option("--package-spec <spec>", "how the project depends on cdktf-eks-blueprints: a version, a git URL, a tarball or file:/abs/path (default: this checkout as file:<path>, or this version when installed)")
     .addHelpText(
       "after",
       `
 Examples:
   $ cdktf-eks-blueprints init my-cluster
   $ cdktf-eks-blueprints init my-cluster --blueprint baseline --name prod --region eu-west-1 --yes
-${EXIT_CODES_HELP}
-  130 cancelled at a prompt`,
+
+The project depends on cdktf-eks-blueprints through --package-spec; by default, run from a checkout,
+the checkout itself (file:<checkout>), and run from an installed package, its own version.
+
+Exit codes:
+  0    the project was written
+  2    bad input or usage: unknown blueprint, invalid --name/--region/--kubernetes-version, missing flag
+       without a terminal, non-empty directory without --force (nothing is written)
+  3    unexpected internal error
+  130  cancelled at a prompt (nothing is written)`,
     )
     .action(async (dir: string, options) => {
       const { runInit } = await import("./commands/init");
@@ -83,11 +91,12 @@ ${EXIT_CODES_HELP}
     .addHelpText(
       "after",
       `
-One blueprint replaces <out>/<blueprint>/ only; --all replaces <out>.
+One blueprint replaces <out>/<blueprint>/ only; --all replaces <out>. Synth never replaces a
+directory holding files it did not write: it lists what it wrote in <dir>/.generated-by-cdktf-eks-blueprints.json.
 
 Examples:
   $ cdktf-eks-blueprints synth --config blueprint.yaml
-  $ cdktf-eks-blueprints synth --blueprint baseline --out modules
+  $ cdktf-eks-blueprints synth --blueprint baseline --out terraform-modules
   $ cdktf-eks-blueprints synth --all --check
 ${EXIT_CODES_HELP}`,
     )
@@ -132,7 +141,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** `cdktf-eks-blueprints --help | head`: once the reader has gone, nothing is left to say; end quietly, as cat does. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(EXIT.ok);
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -32,3 +32,13 @@ function load(): { root: string; manifest: PackageJson } {
     if (path.dirname(dir) === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package.json above ${__dirname}`);
   }
 }
+
+/**
+ * How a new project depends on this package by default: a checkout (not inside node_modules) is
+ * not published under its version, so the project points at it (`file:<checkout>`); an installed
+ * package is its own version on the registry it came from.
+ */
+export function defaultPackageSpec(): string {
+  const root = packageRoot();
+  return root.split(path.sep).includes("node_modules") ? packageJson().version : `file:${root}`;
+}

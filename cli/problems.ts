@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { closestMatch } from "../blueprints/settings-hints";
+import { closestMatch, QUOTE_HINT, quoteHint } from "../blueprints/settings-hints";
 import { CliError, EXIT } from "./errors";
 import type { SettingsFile } from "./settings-file";
 
@@ -19,15 +19,21 @@ export function badInput(error: unknown, settingsFile?: SettingsFile): CliError 
   return new CliError(error.message, EXIT.badInput);
 }
 
-/** Prefix each `path: rule` line with where the setting is written: `settings.yaml:7:5: nodeGroups.general: …`. */
+/**
+ * Prefix each `path: rule` line with where the setting is written (`settings.yaml:7:5: nodeGroups.general: …`),
+ * and quote a number as the file writes it: YAML reads `1.30` as 1.3, but the user typed "1.30".
+ */
 function located(details: string, file: SettingsFile | undefined): string {
   if (!file?.locate) return details;
   return details
     .split("\n")
     .map((line) => {
       const settingPath = line.slice(0, line.indexOf(": "));
-      const where = settingPath && settingPath !== "(settings)" ? file.locate!(settingPath) : undefined;
-      return where ? `${where}: ${line}` : line;
+      const known = settingPath && settingPath !== "(settings)";
+      const written = known && QUOTE_HINT.test(line) ? file.sourceText?.(settingPath) : undefined;
+      const text = written ? line.replace(QUOTE_HINT, quoteHint(written)) : line;
+      const where = known ? file.locate!(settingPath) : undefined;
+      return where ? `${where}: ${text}` : text;
     })
     .join("\n");
 }

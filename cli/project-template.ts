@@ -54,8 +54,9 @@ function packageManifest({ projectName, blueprint, packageSpec }: ProjectChoices
       synth: `${PACKAGE_NAME} synth --config ${SETTINGS_FILE} --out generated`,
       check: `${PACKAGE_NAME} synth --config ${SETTINGS_FILE} --out generated --check`,
       validate: `${PACKAGE_NAME} validate generated`,
-      deploy: `cdktf deploy ${stacks("deploy")}`,
-      destroy: `cdktf destroy ${stacks("destroy")}`,
+      // CHECKPOINT_DISABLE: cdktf's version/telemetry check calls out on every run and prints an error offline.
+      deploy: `CHECKPOINT_DISABLE=1 cdktf deploy ${stacks("deploy")}`,
+      destroy: `CHECKPOINT_DISABLE=1 cdktf destroy ${stacks("destroy")}`,
       test: "jest",
       typecheck: "tsc --noEmit",
     },
@@ -143,11 +144,11 @@ test("the deploy stacks build with these settings", () => {
 `;
 }
 
-function readme({ projectName, blueprint, settings }: ProjectChoices): string {
+function readme({ projectName, blueprint, settings, packageSpec }: ProjectChoices): string {
   return `# ${projectName}
 
 Amazon EKS cluster **${settings.clusterName}** in ${settings.region} (Kubernetes ${settings.kubernetesVersion}),
-built from the **${blueprint.name}** blueprint of [${PACKAGE_NAME}](https://www.npmjs.com/package/${PACKAGE_NAME}):
+built from the **${blueprint.name}** blueprint of \`${PACKAGE_NAME}\`:
 ${blueprint.summary}
 
 ## Layout
@@ -170,6 +171,10 @@ npm test
 npm run deploy     # cdktf deploy ${blueprint.name}-cluster ${blueprint.name}-addons (needs AWS credentials)
 \`\`\`
 
+\`npm run deploy\` and \`npm run destroy\` set \`CHECKPOINT_DISABLE=1\`, which stops cdktf's version check
+(an HTTP call on every run that prints \`getaddrinfo ENOTFOUND\` without network). Run \`npx cdktf …\`
+yourself with it too, or export it in your shell or CI.
+
 Two ways to ship it: use the modules in \`generated/\` from your own Terraform (see
 \`generated/${blueprint.name}/README.md\` for their inputs, outputs and how to wire cluster to add-ons),
 or deploy the two stacks with \`npm run deploy\`.
@@ -183,9 +188,21 @@ field and the rule, for example:
 
 \`\`\`
 error: invalid settings for blueprint "${blueprint.name}" in ${SETTINGS_FILE}:
-  nodeGroup: unknown setting (did you mean nodeGroups?)
+  ${SETTINGS_FILE}:9:1: nodeGroup: unknown setting (did you mean nodeGroups?)
 \`\`\`
 
 See what else the blueprint can do with \`npx ${PACKAGE_NAME} list\`.
+
+## Where ${PACKAGE_NAME} comes from
+
+\`package.json\` depends on \`"${PACKAGE_NAME}": "${packageSpec}"\`${packageSpec.startsWith("file:") ? ", the checkout \`init\` ran from: \`npm install\` links it, so it works on this machine only" : ""}.
+Any npm dependency spec works; change it and run \`npm install\`:
+
+| spec | when |
+| --- | --- |
+| \`file:/path/to/checkout\` | trying it out from a local checkout (what \`init\` writes when run from one) |
+| \`git+https://<your-host>/<org>/${PACKAGE_NAME}.git#<tag>\` | a team sharing an unreleased version: npm clones the tag and builds it (its \`prepare\` script) |
+| \`file:./vendor/${PACKAGE_NAME}-<version>.tgz\` | a tarball made with \`npm pack\` in the checkout, committed or on an internal server |
+| \`<version>\` | once the package is published to your registry (what \`init\` writes when run from an installed package) |
 `;
 }

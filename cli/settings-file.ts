@@ -16,6 +16,8 @@ export interface SettingsFile {
   readonly settings: Record<string, unknown>;
   /** `file:line:column` of a setting (`nodeGroups.general.minSize`), or of the nearest enclosing one written in the file. */
   locate?(settingPath: string): string | undefined;
+  /** The text a scalar setting is written as (`1.30`, which YAML reads as the number 1.3), if written in the file. */
+  sourceText?(settingPath: string): string | undefined;
 }
 
 /** A settings file that cannot be read or parsed. The message names the file, and the line and column of a syntax error. */
@@ -52,37 +54,49 @@ export function parseSettingsText(raw: string, file: string): SettingsFile {
   }
   const { blueprint, $schema, ...settings } = data as Record<string, unknown>;
   const locate = (settingPath: string) => locateSetting(text, file, settingPath);
+  const sourceText = (settingPath: string) => scalarSource(text, settingPath);
   if (blueprint !== undefined && typeof blueprint !== "string") {
     throw new SettingsFileError(`${file}: blueprint: must be the name of a blueprint (a string)`);
   }
   if ($schema !== undefined && typeof $schema !== "string") {
     throw new SettingsFileError(`${file}: $schema: must be a string (the URL or path of a JSON Schema)`);
   }
-  return { path: file, blueprint, settings, locate };
+  return { path: file, blueprint, settings, locate, sourceText };
 }
 
 /** Where a dotted setting path is written: its key, or the key of the nearest enclosing setting found. YAML parses JSON too. */
 function locateSetting(text: string, file: string, settingPath: string): string | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  let node: unknown = doc.contents;
+  const { offset } = walkTo(parseDocument(text, { lineCounter }).contents, settingPath);
+  if (offset === undefined) return undefined;
+  const { line, col } = lineCounter.linePos(offset);
+  return `${file}:${line}:${col}`;
+}
+
+function scalarSource(text: string, settingPath: string): string | undefined {
+  const { node, complete } = walkTo(parseDocument(text).contents, settingPath);
+  if (!complete || !isScalar(node) || !node.range) return undefined;
+  return text.slice(node.range[0], node.range[1]);
+}
+
+/** Follow a dotted setting path through the document: the node reached, the offset of its key, and whether the whole path was found. */
+function walkTo(root: unknown, settingPath: string): { node: unknown; offset?: number; complete: boolean } {
+  let node = root;
   let offset: number | undefined;
   for (const segment of settingPath.split(".")) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
-      if (!pair || !isScalar(pair.key)) break;
+      if (!pair || !isScalar(pair.key)) return { node, offset, complete: false };
       offset = pair.key.range?.[0];
       node = pair.value;
     } else if (isSeq(node) && /^\d+$/.test(segment)) {
       const item = node.items[Number(segment)] as { range?: [number, number, number] } | undefined;
-      if (!item) break;
+      if (!item) return { node, offset, complete: false };
       offset = item.range?.[0];
       node = item;
-    } else break;
+    } else return { node, offset, complete: false };
   }
-  if (offset === undefined) return undefined;
-  const { line, col } = lineCounter.linePos(offset);
-  return `${file}:${line}:${col}`;
+  return { node, offset, complete: true };
 }
 
 function parseJson(text: string, file: string): unknown {

@@ -5,7 +5,7 @@ import { App } from "cdktf";
 import { Blueprint } from "../blueprints/blueprint";
 import { buildBlueprintStacks } from "../blueprints/stacks";
 import { emitModule, ModuleFiles, renderJson } from "./emit-module";
-import { blueprintReadme } from "./readme";
+import { blueprintReadme, moduleReadme } from "./readme";
 
 /**
  * Emission reads stacks in memory and never writes the app's output directory, but cdktf's App creates
@@ -23,8 +23,8 @@ export interface BlueprintRequest {
 }
 
 /**
- * Synthesize blueprints into module files in memory: `<bp>/cluster/*.tf.json`, `<bp>/addons/*.tf.json`
- * and `<bp>/README.md`. Throws before anything is returned if any settings are invalid.
+ * Synthesize blueprints into module files in memory: `<bp>/cluster/*.tf.json`, `<bp>/addons/*.tf.json`,
+ * a README in each module directory and `<bp>/README.md`. Throws before anything is returned if any settings are invalid.
  */
 export function generateModules(requests: readonly BlueprintRequest[]): GeneratedTree {
   return withoutTokenStackFormatting(() => synthesizeAll(requests));
@@ -42,6 +42,8 @@ function synthesizeAll(requests: readonly BlueprintRequest[]): GeneratedTree {
     addFiles(tree, `${blueprint.name}/cluster`, cluster);
     addFiles(tree, `${blueprint.name}/addons`, addons);
     tree.set(`${blueprint.name}/README.md`, blueprintReadme(blueprint, cluster, addons));
+    tree.set(`${blueprint.name}/cluster/README.md`, moduleReadme(blueprint, "cluster", cluster));
+    tree.set(`${blueprint.name}/addons/README.md`, moduleReadme(blueprint, "addons", addons));
   }
   return tree;
 }

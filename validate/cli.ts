@@ -3,7 +3,7 @@
  * Usage: node dist/validate/cli.js [--json] [-j N] [--plan [--var NAME=VALUE]... [--no-placeholders]] <module-dir-or-root>...
  *
  * Runs real `terraform validate` (or, with --plan, `terraform plan`) on each
- * module (a directory holding *.tf.json files; a root such as `generated`
+ * module (a directory holding *.tf or *.tf.json files; a root such as `generated`
  * means every such directory beneath it) with offline stub providers. Exit
  * codes: 0 clean, 1 any error (or no module found), 2 terraform binary
  * unavailable, 64 usage error.
@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const t of targets) {
     const found = findModules(t);
     if (found.length === 0) {
-      process.stderr.write(`validate: no Terraform JSON module (directory with *.tf.json files) found at or under ${t}\n`);
+      process.stderr.write(`validate: no Terraform module (directory with *.tf or *.tf.json files) found at or under ${t}\n`);
       missing = true;
     }
     for (const d of found) if (!dirs.includes(d)) dirs.push(d);

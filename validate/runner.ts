@@ -7,6 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { scanHcl } from "./hcl-scan";
 import { ensureSchema, resolveProviderSource, type CachedSchema, type KnownProvider } from "./schema-cache";
 
 export type Severity = "error" | "warning";
@@ -69,6 +70,18 @@ function isExecutable(p: string): boolean {
   }
 }
 
+/**
+ * The environment for running terraform without noise: no checkpoint (update/telemetry) call, and a
+ * TF_CLI_CONFIG_FILE that names a missing file cleared, since terraform would otherwise print
+ * "There are some problems with the CLI configuration" on every run.
+ */
+export function quietTerraformEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, CHECKPOINT_DISABLE: "1" };
+  // Empty is unset for terraform, and survives being merged over an environment that still names the file.
+  if (env.TF_CLI_CONFIG_FILE && !fs.existsSync(env.TF_CLI_CONFIG_FILE)) env.TF_CLI_CONFIG_FILE = "";
+  return env;
+}
+
 /** Locates the terraform binary or throws TerraformNotFoundError. */
 export function findTerraform(explicit?: string): string {
   const override = explicit ?? process.env.TERRAFORM_BINARY;
@@ -82,7 +95,7 @@ export function findTerraform(explicit?: string): string {
     if (isExecutable(candidate)) return candidate;
   }
   throw new TerraformNotFoundError(
-    "terraform binary not found on PATH. Install Terraform >= 1.5 or set TERRAFORM_BINARY to its path.",
+    "terraform binary not found on PATH. Install Terraform >= 1.9 (what the generated modules require) or set TERRAFORM_BINARY to its path.",
   );
 }
 
@@ -90,6 +103,15 @@ export function listTfJson(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith(".tf.json"))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Terraform files of a directory, JSON (`*.tf.json`) and native syntax (`*.tf`): what makes it a module. */
+export function listTerraformFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && (e.name.endsWith(".tf.json") || e.name.endsWith(".tf")))
     .map((e) => e.name)
     .sort();
 }
@@ -108,12 +130,33 @@ export interface RequiredProvider {
   file: string;
 }
 
-function listTfJsonRecursive(dir: string): string[] {
-  const out = listTfJson(dir).map((f) => path.join(dir, f));
+function listTerraformFilesRecursive(dir: string): string[] {
+  const out = listTerraformFiles(dir).map((f) => path.join(dir, f));
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules") out.push(...listTfJsonRecursive(path.join(dir, e.name)));
+    if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules") out.push(...listTerraformFilesRecursive(path.join(dir, e.name)));
   }
   return out;
+}
+
+/** What a file says about providers and modules, whichever syntax it is written in. */
+function providerFacts(file: string): { required: { localName: string; source: string }[]; types: string[]; providerBlocks: string[]; callsModules: boolean } | undefined {
+  if (file.endsWith(".tf")) {
+    const scan = scanHcl(fs.readFileSync(file, "utf8"));
+    return { required: [...scan.requiredProviders], types: [...scan.types], providerBlocks: [...scan.providerBlocks], callsModules: scan.callsModules };
+  }
+  const doc = readJson(file);
+  if (!doc) return undefined;
+  const required = asObjects(doc.terraform).flatMap((tf) =>
+    asObjects(tf.required_providers).flatMap((rp) =>
+      Object.entries(rp).map(([localName, req]) => ({
+        localName,
+        source: req && typeof req === "object" && !Array.isArray(req) && typeof req.source === "string" ? req.source : `hashicorp/${localName}`,
+      })),
+    ),
+  );
+  const types = ["resource", "data"].flatMap((kind) => asObjects(doc[kind]).flatMap((block) => Object.keys(block)));
+  const providerBlocks = asObjects(doc.provider).flatMap((block) => Object.keys(block));
+  return { required, types, providerBlocks, callsModules: doc.module !== undefined };
 }
 
 export function readJson(file: string): { [k: string]: Json } | undefined {
@@ -134,25 +177,13 @@ export function readJson(file: string): { [k: string]: Json } | undefined {
 export function requiredProviders(dir: string): RequiredProvider[] {
   const providers: RequiredProvider[] = [];
   const implied = new Map<string, string>();
-  for (const file of listTfJsonRecursive(dir)) {
-    const doc = readJson(file);
-    if (!doc) continue;
-    for (const tf of asObjects(doc.terraform)) {
-      for (const rp of asObjects(tf.required_providers)) {
-        for (const [localName, req] of Object.entries(rp)) {
-          const source = req && typeof req === "object" && !Array.isArray(req) && typeof req.source === "string" ? req.source : `hashicorp/${localName}`;
-          providers.push({ localName, source, file });
-        }
-      }
-    }
-    for (const kind of ["resource", "data"]) {
-      for (const block of asObjects(doc[kind])) {
-        for (const type of Object.keys(block)) {
-          const prefix = type.split("_")[0];
-          // terraform_remote_state and terraform_data belong to Terraform's built-in provider: nothing to serve.
-          if (prefix && prefix !== "terraform" && !implied.has(prefix)) implied.set(prefix, file);
-        }
-      }
+  for (const file of listTerraformFilesRecursive(dir)) {
+    const facts = providerFacts(file);
+    if (!facts) continue;
+    for (const { localName, source } of facts.required) providers.push({ localName, source, file });
+    for (const prefix of [...facts.types.map((type) => type.split("_")[0]), ...facts.providerBlocks]) {
+      // terraform_remote_state and terraform_data belong to Terraform's built-in provider: nothing to serve.
+      if (prefix && prefix !== "terraform" && !implied.has(prefix)) implied.set(prefix, file);
     }
   }
   for (const [prefix, file] of implied) {
@@ -162,10 +193,7 @@ export function requiredProviders(dir: string): RequiredProvider[] {
 }
 
 function callsModules(dir: string): boolean {
-  return listTfJson(dir).some((f) => {
-    const doc = readJson(path.join(dir, f));
-    return doc !== undefined && doc.module !== undefined;
-  });
+  return listTerraformFiles(dir).some((f) => providerFacts(path.join(dir, f))?.callsModules === true);
 }
 
 function copyDir(src: string, dst: string): void {
@@ -276,8 +304,8 @@ export async function withWorkspace<R extends ValidationResult>(
     result.diagnostics.push({ severity: "error", summary: "Module directory not found", detail: `${dir} is not a directory.` });
     return;
   }
-  if (listTfJson(dir).length === 0) {
-    result.diagnostics.push({ severity: "error", summary: "No Terraform JSON files", detail: `${dir} contains no *.tf.json files.` });
+  if (listTerraformFiles(dir).length === 0) {
+    result.diagnostics.push({ severity: "error", summary: "No Terraform files", detail: `${dir} contains no *.tf or *.tf.json files.` });
     return;
   }
 
@@ -378,19 +406,19 @@ export async function validateModule(dir: string, options: ValidateOptions = {})
 }
 
 /**
- * Module directories under `root`: `root` itself when it holds *.tf.json files,
+ * Module directories under `root`: `root` itself when it holds *.tf or *.tf.json files,
  * otherwise every directory beneath it that does (not descending into modules).
  */
 export function findModules(root: string): string[] {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return [];
-  if (listTfJson(root).length > 0) return [root];
+  if (listTerraformFiles(root).length > 0) return [root];
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       if (!e.isDirectory() || e.name === "node_modules" || e.name.startsWith(".")) continue;
       const sub = path.join(d, e.name);
       // A module's subdirectories are its local child modules, not separate modules.
-      if (listTfJson(sub).length > 0) out.push(sub);
+      if (listTerraformFiles(sub).length > 0) out.push(sub);
       else walk(sub);
     }
   };

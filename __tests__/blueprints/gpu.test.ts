@@ -8,7 +8,7 @@ import { writeTreeAtomically } from "../../emitter/write-tree";
 import { helmCharts } from "../../modules/catalog";
 import { nvidiaGpuOf } from "../../modules/nvidia-gpus";
 import { planModules } from "../../validate/plan";
-import { findTerraform, validateModules } from "../../validate/runner";
+import { findTerraform, quietTerraformEnv, validateModules } from "../../validate/runner";
 import { Json, settingsErrorFor, synthesize } from "../helpers";
 
 const synth = (settings?: unknown) => synthesize("gpu", settings);
@@ -95,7 +95,13 @@ describe("gpu: the Cluster Autoscaler can scale GPU groups from zero", () => {
           locals: { cluster_autoscaler_node_template_tags: cluster.local("cluster_autoscaler_node_template_tags") },
         }),
       );
-      const out = execFileSync(terraform!, ["console"], { cwd: dir, input: "jsonencode(local.cluster_autoscaler_node_template_tags)\n", encoding: "utf8" });
+      const out = execFileSync(terraform!, ["console"], {
+        cwd: dir,
+        env: quietTerraformEnv(),
+        input: "jsonencode(local.cluster_autoscaler_node_template_tags)\n",
+        encoding: "utf8",
+        stdio: ["pipe", "pipe", "pipe"], // terraform's warnings are for the test to see, not the test log
+      });
       const tags = JSON.parse(JSON.parse(out.trim().split("\n").pop()!)) as Record<string, Json>;
       const onGpuAsg = Object.fromEntries(Object.values(tags).filter((t) => t.node_group === "gpu").map((t) => [t.key, t.value]));
       expect(onGpuAsg).toEqual({

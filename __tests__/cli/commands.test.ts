@@ -27,14 +27,32 @@ describe("help, version, list", () => {
   });
 
   test.each([
-    ["init", ["--blueprint <name>", "--name <cluster>", "--region <region>", "--kubernetes-version <version>", "--yes", "--force", "--package-spec <spec>", "130 cancelled"]],
-    ["synth", ["--blueprint <name>", "--all", "--config <file>", "--out <dir>", "--check", "One blueprint replaces <out>/<blueprint>/ only"]],
+    ["init", ["--blueprint <name>", "--name <cluster>", "--region <region>", "--kubernetes-version <version>", "--yes", "--force", "--package-spec <spec>", "0    the project was written", "130  cancelled at a prompt"]],
+    ["synth", ["--blueprint <name>", "--all", "--config <file>", "--out <dir>", "--check", "One blueprint replaces <out>/<blueprint>/ only", "never replaces a\ndirectory holding files it did not write"]],
     ["validate", ["[dir...]", "--json", "--concurrency <n>"]],
     ["list", ["--json"]],
   ])("%s --help", async (command, expected) => {
     const result = await runCli([command, "--help"]);
     expect(result.code).toBe(0);
     for (const text of expected) expect(result.stdout).toContain(text);
+  });
+
+  test("init --help lists init's own exit codes, not synth's or validate's", async () => {
+    const result = await runCli(["init", "--help"]);
+    expect(result.stdout).not.toContain("synth --check");
+    expect(result.stdout).not.toContain("validate:");
+  });
+
+  test("synth --help does not suggest writing into modules/ (this repository's TypeScript)", async () => {
+    const result = await runCli(["synth", "--help"]);
+    expect(result.stdout).not.toMatch(/--out modules\b/);
+  });
+
+  // The reader (`true`) is gone before the CLI writes, as when `head` has read its lines: every write meets EPIPE.
+  test.each([["--help"], ["list"], ["synth", "--help"]])("`%s | head`: a closed pipe ends the command quietly with exit 0", async (...args) => {
+    const result = await run("bash", ["-c", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${args.join(" ")} | true; exit \${PIPESTATUS[0]}`]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
   });
 
   test("--version prints the package version", async () => {
@@ -78,7 +96,8 @@ describe("synth", () => {
     expect(result.stdout).toMatch(/^generated baseline: \d+ files \(\d+\.\d s\)\nwrote \d+ files to out\/baseline\n$/);
     const written = snapshot(path.join(dir, "out"));
     for (const [file, content] of expected) expect(written[file]).toBe(content);
-    expect(Object.keys(written).filter((f) => !f.endsWith("/"))).toHaveLength(expected.size + 1);
+    expect(Object.keys(written).filter((f) => !f.endsWith("/"))).toHaveLength(expected.size + 2); // + other/keep.txt and the marker
+    expect(JSON.parse(written["baseline/.generated-by-cdktf-eks-blueprints.json"]).files).toEqual([...expected.keys()].map((f) => f.slice("baseline/".length)).sort());
     expect(written["other/keep.txt"]).toBe("not ours\n");
     expect(fs.readdirSync(dir).sort()).toEqual(["blueprint.yaml", "out", "settings.json"]); // no cdktf.out, no staging left over
   });
@@ -112,7 +131,29 @@ describe("synth", () => {
     const result = await runCli(["synth", "--all", "--out", "all"], { cwd: dir });
     expect(result.code).toBe(0);
     for (const b of blueprints) expect(result.stdout).toContain(`generated ${b.name}: `);
-    expect(fs.readdirSync(path.join(dir, "all")).sort()).toEqual(blueprints.map((b) => b.name).sort());
+    expect(fs.readdirSync(path.join(dir, "all")).sort()).toEqual([".generated-by-cdktf-eks-blueprints.json", ...blueprints.map((b) => b.name).sort()]);
+  });
+
+  test("synth refuses, before any work and writing nothing, to replace a directory holding files it did not write", async () => {
+    const user = tempDir("synth-clobber");
+    fs.mkdirSync(path.join(user, "modules"));
+    fs.writeFileSync(path.join(user, "modules", "keep.ts"), "export const mine = 1;\n");
+    const before = snapshot(user);
+    const all = await runCli(["synth", "--all", "--out", "modules"], { cwd: user });
+    expect(all.code).toBe(2);
+    expect(all.stderr).toContain("error: --out modules: modules holds files synth did not write (keep.ts)");
+    expect(all.stdout).toBe(""); // refused before generating anything
+    expect(snapshot(user)).toEqual(before);
+
+    // One blueprint: its own directory is what is replaced; a file of the user's in it stops synth too.
+    expect((await runCli(["synth", "--blueprint", "baseline", "--out", "gen"], { cwd: user })).code).toBe(0);
+    fs.writeFileSync(path.join(user, "gen", "baseline", "cluster", "backend.tf"), "terraform {}\n");
+    const again = await runCli(["synth", "--blueprint", "baseline", "--out", "gen"], { cwd: user });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("gen/baseline holds files synth did not write (cluster/backend.tf)");
+    expect(fs.readFileSync(path.join(user, "gen", "baseline", "cluster", "backend.tf"), "utf8")).toBe("terraform {}\n");
+    fs.rmSync(path.join(user, "gen", "baseline", "cluster", "backend.tf"));
+    expect((await runCli(["synth", "--all", "--out", "gen"], { cwd: user })).code).toBe(0); // all of gen/ is ours
   });
 });
 
@@ -125,8 +166,14 @@ describe("validate", () => {
     expect(ok.code).toBe(0);
     const none = await runCli(["validate", "nothing-here"], { cwd: dir });
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("no Terraform JSON module");
+    expect(none.stderr).toContain("no Terraform module (directory with *.tf or *.tf.json files)");
   }, 120_000);
+
+  test("without a terraform binary: exit 2, naming the version the modules need", async () => {
+    const result = await runCli(["validate", "generated"], { env: { PATH: "", TERRAFORM_BINARY: "" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Install Terraform >= 1.9");
+  });
 });
 
 /** A pseudo-terminal through util-linux `script`, where available. */

@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { kubernetesVersions } from "../../modules/catalog";
-import { tempDir } from "./run-cli";
+import { REPO, tempDir } from "./run-cli";
 
 /** The prompts of `init` on a terminal, with @clack/prompts answering from a script. */
 const CANCEL = Symbol("cancel");
 const answers: unknown[] = [];
+const outros: string[] = [];
 const asked: { kind: string; message: string; options?: { value: string; hint?: string }[]; validate?: (v: string) => string | undefined; defaultValue?: string }[] = [];
 
 jest.mock("@clack/prompts", () => {
@@ -15,7 +16,7 @@ jest.mock("@clack/prompts", () => {
   };
   return {
     intro: jest.fn(),
-    outro: jest.fn(),
+    outro: (message: string) => outros.push(message),
     cancel: jest.fn(),
     isCancel: (v: unknown) => v === CANCEL,
     select: next("select"),
@@ -24,7 +25,7 @@ jest.mock("@clack/prompts", () => {
   };
 });
 
-import { runInit } from "../../cli/commands/init";
+import { fitHint, runInit } from "../../cli/commands/init";
 
 describe("init on a terminal", () => {
   const tty = { stdin: process.stdin.isTTY, stdout: process.stdout.isTTY };
@@ -41,6 +42,7 @@ describe("init on a terminal", () => {
   beforeEach(() => {
     answers.length = 0;
     asked.length = 0;
+    outros.length = 0;
   });
 
   test("asks for the blueprint (one line each), cluster name, region and version, checking answers with the blueprint's schema", async () => {
@@ -54,10 +56,12 @@ describe("init on a terminal", () => {
       "text: Cluster name",
       "text: AWS region",
       "select: Kubernetes version",
-      `confirm: Write the project to ${dir}?`,
+      `confirm: Write the project to ${dir}? It depends on cdktf-eks-blueprints file:${REPO}`,
     ]);
     const [blueprintPrompt, namePrompt, regionPrompt, versionPrompt] = asked;
     expect(blueprintPrompt.options).toContainEqual({ value: "baseline", label: "baseline", hint: expect.stringContaining("General-purpose") });
+    // Each hint fits its row ("│  ● <label> (<hint>)") on an 80-column terminal, so the left border never breaks.
+    for (const o of blueprintPrompt.options!) expect(`│  ● ${o.value} (${o.hint})`.length).toBeLessThan(80);
     expect(namePrompt.validate!("-bad")).toMatch(/^must be 1-100 characters, start with a letter or digit/);
     expect(namePrompt.validate!("ok-name")).toBeUndefined();
     expect(namePrompt.defaultValue).toBe("baseline");
@@ -65,15 +69,24 @@ describe("init on a terminal", () => {
     expect(regionPrompt.defaultValue).toBe("us-east-1");
     expect(versionPrompt.options!.map((o) => o.value)).toEqual(kubernetesVersions);
 
+    expect(outros).toEqual([`baseline blueprint: cluster demo-tty in ap-southeast-2, Kubernetes ${newest}, into ${dir}`]);
     const settings = fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8");
     expect(settings).toContain(`blueprint: baseline\nclusterName: demo-tty\nregion: ap-southeast-2\nkubernetesVersion: "${newest}"\n`);
+  });
+
+  test("hints are shortened to the terminal's width, whole when they fit", () => {
+    const summary = "Interruptible, stateless workloads at a fraction of the price: diversified SPOT groups";
+    expect(fitHint("spot-cost-optimized", summary, 200)).toBe(summary);
+    const fitted = fitHint("spot-cost-optimized", summary, 80);
+    expect(fitted.endsWith("…")).toBe(true);
+    expect(`│  ● spot-cost-optimized (${fitted})`.length).toBeLessThan(80);
   });
 
   test("flags given are not asked again", async () => {
     const dir = path.join(tempDir("init-tty"), "proj");
     answers.push("eu-north-1", kubernetesVersions[0], true);
     expect(await runInit(dir, { blueprint: "fargate-only", name: "serverless" })).toBe(0);
-    expect(asked.map((a) => a.message)).toEqual(["AWS region", "Kubernetes version", `Write the project to ${dir}?`]);
+    expect(asked.map((a) => a.message)).toEqual(["AWS region", "Kubernetes version", `Write the project to ${dir}? It depends on cdktf-eks-blueprints file:${REPO}`]);
     expect(fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8")).toContain("blueprint: fargate-only\nclusterName: serverless\nregion: eu-north-1\n");
   });
 

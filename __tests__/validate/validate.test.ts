@@ -184,7 +184,7 @@ describe("CLI behaviour", () => {
   test("exit 1 when no module is found", () => {
     const r = runCli([path.join(FIXTURES, "..", "..", "validate")]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("no Terraform JSON module");
+    expect(r.stderr).toContain("no Terraform module");
   });
 
   test("exit 2 with a clear message when TERRAFORM_BINARY does not exist", () => {

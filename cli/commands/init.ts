@@ -3,8 +3,9 @@ import * as path from "path";
 import type { Blueprint } from "../../blueprints/blueprint";
 import { CatalogEntry, readCatalog, readJsonSchema } from "../catalog";
 import { CliError, EXIT } from "../errors";
-import { packageJson } from "../package-root";
+import { defaultPackageSpec, PACKAGE_NAME } from "../package-root";
 import { badInput, unknownBlueprint } from "../problems";
+import { settingsErrorMap } from "../../blueprints/settings-messages";
 import { ProjectChoices, projectFiles, projectNameFor, SETTINGS_FILE } from "../project-template";
 import { color, info } from "../ui";
 import { writeProjectAtomically } from "../write-project";
@@ -38,11 +39,12 @@ export async function runInit(dirArg: string | undefined, options: InitOptions):
       region: options.region,
       kubernetesVersion: options.kubernetesVersion,
     };
+    const packageSpec = options.packageSpec ?? defaultPackageSpec();
     const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !options.yes;
     const missing = (["blueprint", "clusterName", "region"] as const).filter((k) => answers[k] === undefined);
 
     if (missing.length > 0 && interactive) {
-      const asked = await ask(answers, dir);
+      const asked = await ask(answers, dir, packageSpec);
       if (!asked) {
         info("init cancelled; nothing written");
         return EXIT_CANCELLED;
@@ -56,6 +58,7 @@ export async function runInit(dirArg: string | undefined, options: InitOptions):
     }
 
     const blueprint = loadBlueprint(answers.blueprint!);
+    assertFlagsValid(blueprint, options);
     const { parseSettings } = await import("../../blueprints/settings");
     const given = Object.fromEntries(
       (["clusterName", "region", "kubernetesVersion"] as const).filter((k) => answers[k] !== undefined).map((k) => [k, answers[k]]),
@@ -66,12 +69,13 @@ export async function runInit(dirArg: string | undefined, options: InitOptions):
       projectName: projectNameFor(path.basename(path.resolve(dir))),
       blueprint: { name: blueprint.name, summary: blueprint.summary },
       settings: { clusterName: parsed.clusterName, region: parsed.region, kubernetesVersion: parsed.kubernetesVersion },
-      packageSpec: options.packageSpec ?? packageJson().version,
+      packageSpec,
     };
     writeProjectAtomically(dir, projectFiles(choices));
 
     const out = process.stdout;
     info(`${color.green(out, "created")} ${dir}: ${blueprint.name} blueprint, cluster ${parsed.clusterName} in ${parsed.region}, Kubernetes ${parsed.kubernetesVersion}`);
+    info(`  depends on ${PACKAGE_NAME} ${packageSpec}${packageSpec.startsWith("file:") ? " (this checkout; see the project README for other ways)" : ""}`);
     info(`next:`);
     if (path.resolve(dir) !== process.cwd()) info(`  cd ${dir}`);
     info(`  npm install`);
@@ -81,6 +85,20 @@ export async function runInit(dirArg: string | undefined, options: InitOptions):
   } catch (error) {
     throw badInput(error) ?? error;
   }
+}
+
+/** The flag a setting comes from, so that an error names what the user typed. */
+const FLAG_OF = { clusterName: "--name", region: "--region", kubernetesVersion: "--kubernetes-version" } as const;
+
+/** Each setting given by flag, checked alone by the blueprint's schema: the error names the flag, not the setting. */
+function assertFlagsValid(blueprint: Blueprint, options: InitOptions): void {
+  const given = { clusterName: options.name, region: options.region, kubernetesVersion: options.kubernetesVersion };
+  const problems = (Object.keys(FLAG_OF) as (keyof typeof FLAG_OF)[]).flatMap((field) => {
+    const value = given[field];
+    const problem = value === undefined ? undefined : fieldProblem(blueprint, field, value);
+    return problem ? [`${FLAG_OF[field]} ${value}: ${problem}`] : [];
+  });
+  if (problems.length > 0) throw new CliError(problems.join("\n"));
 }
 
 function assertUsableDir(dir: string, force: boolean): void {
@@ -103,13 +121,13 @@ function loadBlueprint(name: string): Blueprint {
 
 /** The rule a single answer breaks, checked by the blueprint's own schema, or undefined. */
 function fieldProblem(blueprint: Blueprint, field: string, value: string): string | undefined {
-  const result = blueprint.settings.safeParse({ [field]: value });
+  const result = blueprint.settings.safeParse({ [field]: value }, { error: settingsErrorMap });
   if (result.success) return undefined;
   return result.error.issues.find((i) => i.path[0] === field)?.message;
 }
 
 /** The prompts, for whatever the flags left out. Undefined when cancelled. */
-async function ask(given: Answers, dir: string): Promise<Answers | undefined> {
+async function ask(given: Answers, dir: string, packageSpec: string): Promise<Answers | undefined> {
   const prompts = await import("@clack/prompts");
   const cancelled = (value: unknown): value is symbol => prompts.isCancel(value);
   const catalog = readCatalog();
@@ -119,7 +137,7 @@ async function ask(given: Answers, dir: string): Promise<Answers | undefined> {
   if (name === undefined) {
     const picked = await prompts.select({
       message: "Blueprint",
-      options: catalog.blueprints.map((b) => ({ value: b.name, label: b.name, hint: b.summary })),
+      options: catalog.blueprints.map((b) => ({ value: b.name, label: b.name, hint: fitHint(b.name, b.summary) })),
       initialValue: catalog.blueprints[0]?.name,
     });
     if (cancelled(picked)) return cancel(prompts);
@@ -160,10 +178,20 @@ async function ask(given: Answers, dir: string): Promise<Answers | undefined> {
     }
   }
 
-  const go = await prompts.confirm({ message: `Write the project to ${dir}?`, initialValue: true });
+  const go = await prompts.confirm({ message: `Write the project to ${dir}? It depends on ${PACKAGE_NAME} ${packageSpec}`, initialValue: true });
   if (cancelled(go) || !go) return cancel(prompts);
-  prompts.outro(`${name}: ${clusterName} in ${region}`);
+  prompts.outro(`${name} blueprint: cluster ${clusterName} in ${region}${kubernetesVersion ? `, Kubernetes ${kubernetesVersion}` : ""}, into ${dir}`);
   return { blueprint: name, clusterName, region, kubernetesVersion };
+}
+
+/**
+ * A select option's hint, shortened to stay on one line: a wrapped hint breaks the prompt's left
+ * border. The row is "│  ● <label> (<hint>)".
+ */
+export function fitHint(label: string, hint: string, columns = process.stdout.columns || 80): string {
+  const room = columns - `│  ● ${label} ()`.length - 1;
+  if (hint.length <= room) return hint;
+  return room > 1 ? `${hint.slice(0, room - 1).trimEnd()}…` : "";
 }
 
 function cancel(prompts: typeof import("@clack/prompts")): undefined {

@@ -33,7 +33,7 @@ export async function runSynth(options: SynthOptions): Promise<number> {
     }
     if (!options.check) assertWritableDir(options.out, "--out");
 
-    const [{ blueprints }, { generateModules }, { staleFiles, writeTreeAtomically }] = await Promise.all([
+    const [{ blueprints }, { generateModules }, { ForeignFilesError, foreignFiles, staleFiles, writeTreeAtomically }] = await Promise.all([
       import("../../blueprints/registry"),
       import("../../emitter/generate"),
       import("../../emitter/write-tree"),
@@ -44,6 +44,16 @@ export async function runSynth(options: SynthOptions): Promise<number> {
       const found = blueprints.find((b) => b.name === name);
       if (!found) throw unknownBlueprint(name!, known);
       chosen = [found];
+    }
+
+    // Where the tree goes: the whole <out> for --all, <out>/<blueprint> for one blueprint.
+    const single = options.all ? undefined : chosen[0].name;
+    const targetDir = single ? path.join(options.out, single) : options.out;
+    const notOurs = (files: readonly string[]) => new CliError(`--out ${options.out}: ${new ForeignFilesError(targetDir, files).message}`);
+    if (!options.check) {
+      // Before minutes of work: a directory with the user's own files in it is never replaced.
+      const foreign = foreignFiles(targetDir);
+      if (foreign.length > 0) throw notOurs(foreign);
     }
 
     // Validate every blueprint's settings before building any (generateModules validates first, too).
@@ -57,9 +67,6 @@ export async function runSynth(options: SynthOptions): Promise<number> {
       for (const [k, v] of part) tree.set(k, v);
     }
 
-    // Where the tree goes: the whole <out> for --all, <out>/<blueprint> for one blueprint.
-    const single = options.all ? undefined : chosen[0].name;
-    const targetDir = single ? path.join(options.out, single) : options.out;
     const targetTree = single ? stripPrefix(tree, `${single}/`) : tree;
     const shown = (p: string) => (single ? `${single}/${p}` : p);
 
@@ -79,6 +86,7 @@ export async function runSynth(options: SynthOptions): Promise<number> {
     try {
       writeTreeAtomically(targetDir, targetTree);
     } catch (error) {
+      if (error instanceof ForeignFilesError) throw notOurs(error.files);
       throw new CliError(`--out ${options.out}: cannot write there: ${(error as Error).message}`);
     }
     info(`wrote ${targetTree.size} files to ${targetDir}`);
