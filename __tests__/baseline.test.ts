@@ -1,6 +1,6 @@
 import { awsLoadBalancerControllerPolicy } from "../modules/addons/aws-load-balancer-controller-iam-policy";
 import { eksAddonVersions, helmCharts, kubernetesReleases, defaultKubernetesVersion } from "../modules/catalog";
-import { Json, synthesize } from "./helpers";
+import { Json, managedPoliciesOf, synthesize } from "./helpers";
 
 const { cluster, addons } = synthesize("baseline");
 
@@ -44,15 +44,13 @@ describe("baseline control plane security defaults", () => {
       "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
     );
     expect(association.access_scope).toEqual({ type: "cluster" });
-    expect(cluster.local("cluster_admin_principal_arns")).toContain("data.aws_iam_session_context.current.issuer_arn");
+    expect(cluster.resource("aws_eks_access_entry", "cluster_creator").principal_arn).toBe("${data.aws_iam_session_context.current.issuer_arn}");
+    expect(cluster.resource("aws_eks_access_policy_association", "cluster_creator").policy_arn).toBe(association.policy_arn);
   });
 
   test("the cluster role is trusted by EKS only and carries only the cluster policy", () => {
     expect(cluster.resource("aws_iam_role", "cluster").assume_role_policy).toContain('"Service" = "eks.amazonaws.com"');
-    const attachments = Object.entries(cluster.resources("aws_iam_role_policy_attachment"))
-      .filter(([, a]) => a.role === "${aws_iam_role.cluster.name}")
-      .map(([, a]) => a.policy_arn);
-    expect(attachments).toEqual(["arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSClusterPolicy"]);
+    expect(managedPoliciesOf(cluster, "cluster")).toEqual(["AmazonEKSClusterPolicy"]);
   });
 
   test("an IAM OIDC provider for IRSA", () => {
@@ -65,7 +63,8 @@ describe("baseline control plane security defaults", () => {
   test("the Kubernetes version defaults to the catalog's, and the variable accepts only pinned versions", () => {
     expect(cluster.variable("kubernetes_version").default).toBe(defaultKubernetesVersion);
     expect(cluster.variable("kubernetes_version").validation[0].condition).toContain(JSON.stringify(Object.keys(kubernetesReleases)));
-    expect(eks.upgrade_policy).toEqual({ support_type: "STANDARD" });
+    expect(eks.upgrade_policy).toEqual({ support_type: "${var.support_type}" });
+    expect(cluster.variable("support_type").default).toBe("STANDARD");
   });
 });
 
@@ -120,7 +119,8 @@ describe("baseline network", () => {
     expect(existing.cluster.resources("aws_subnet")).toEqual({});
     expect(existing.cluster.resources("aws_nat_gateway")).toEqual({});
     expect(existing.cluster.variable("vpc_id").default).toBe("vpc-0123456789abcdef0");
-    expect(existing.cluster.resource("aws_eks_cluster", "this").vpc_config.subnet_ids).toBe(
+    expect(existing.cluster.resource("aws_eks_cluster", "this").vpc_config.subnet_ids).toBe("${local.control_plane_subnet_ids}");
+    expect(existing.cluster.local("control_plane_subnet_ids")).toBe(
       "${length(var.control_plane_subnet_ids) > 0 ? var.control_plane_subnet_ids : var.private_subnet_ids}",
     );
   });
@@ -176,12 +176,8 @@ describe("baseline managed node groups", () => {
   });
 
   test("the node role has worker, ECR read-only and SSM policies, and not the CNI policy", () => {
-    const nodePolicies = Object.values(cluster.resources("aws_iam_role_policy_attachment"))
-      .filter((a) => a.role === "${aws_iam_role.node.name}")
-      .map((a) => a.policy_arn.split("/").pop());
-    expect(nodePolicies.sort()).toEqual(["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
-    const cni = cluster.resource("aws_iam_role_policy_attachment", "vpc_cni_cni");
-    expect(cni.role).toBe("${aws_iam_role.vpc_cni.name}");
+    expect(managedPoliciesOf(cluster, "node")).toEqual(["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore"]);
+    expect(managedPoliciesOf(cluster, "vpc_cni")).toEqual(["AmazonEKS_CNI_Policy"]);
     expect(cluster.local("vpc_cni_trust_policy").Statement[0].Condition.StringEquals).toEqual({
       '${replace(aws_iam_openid_connect_provider.oidc.url, "https://", "")}:sub': "system:serviceaccount:kube-system:aws-node",
       '${replace(aws_iam_openid_connect_provider.oidc.url, "https://", "")}:aud': "sts.amazonaws.com",
@@ -214,7 +210,7 @@ describe("baseline EKS managed add-ons", () => {
     const group = cluster.resource("aws_eks_node_group", "this");
     expect(group.depends_on).toEqual(expect.arrayContaining(["aws_eks_addon.vpc_cni", "aws_eks_addon.kube_proxy", "aws_eks_addon.eks_pod_identity_agent"]));
     expect(addonsByName.coredns.depends_on).toEqual(["aws_eks_node_group.this"]);
-    expect(addonsByName["aws-ebs-csi-driver"].depends_on).toEqual(["aws_eks_node_group.this"]);
+    expect(addonsByName["aws-ebs-csi-driver"].depends_on).toEqual(["aws_iam_role_policy_attachment.ebs_csi_driver", "aws_eks_node_group.this"]);
     expect(cluster.resource("aws_eks_cluster", "this").bootstrap_self_managed_addons).toBe(false);
   });
 

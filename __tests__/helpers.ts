@@ -77,3 +77,12 @@ export function settingsErrorFor(blueprintName: string, settings: unknown): stri
   }
   throw new Error("expected the settings to be rejected");
 }
+
+/** The AWS managed policies attached to a role (`aws_iam_role_policy_attachment.<role>`, keyed by policy name). */
+export function managedPoliciesOf(module: SynthesizedModule, role: string): string[] {
+  const attachment = module.resources("aws_iam_role_policy_attachment")[role];
+  if (!attachment) return [];
+  expect(attachment.role).toBe(`\${aws_iam_role.${role}.name}`);
+  expect(attachment.policy_arn).toBe("arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value}");
+  return Object.values(attachment.for_each as Record<string, string>).sort();
+}

@@ -39,14 +39,13 @@ export function buildBlueprintStacks(
 
   const addons = new BlueprintStack(scope, `${blueprint.name}-addons`);
   // Required in a module: the add-ons belong to whichever cluster the caller names, never to a default.
-  const clusterName =
-    flavor === "deploy"
-      ? settings.clusterName
-      : moduleVariable(addons, "cluster_name", {
-          type: "string",
-          description: "Name of the EKS cluster to install the add-ons into: the cluster module's cluster_name output.",
-          rules: [clusterNameRule("cluster_name")],
-        }).stringValue;
+  // A deploy stack is the cluster stack's companion, so it defaults to the settings' name.
+  const clusterName = moduleVariable(addons, "cluster_name", {
+    type: "string",
+    description: "Name of the EKS cluster to install the add-ons into: the cluster module's cluster_name output.",
+    default: flavor === "deploy" ? settings.clusterName : undefined,
+    rules: [clusterNameRule("cluster_name")],
+  }).stringValue;
   const inputs: AddonInputs = {
     clusterName,
     input(handoff) {

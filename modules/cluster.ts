@@ -91,12 +91,12 @@ export class Cluster extends Construct {
     const supportEnds = new TerraformLocal(
       this,
       "standard_support_ends",
-      Object.fromEntries(Object.entries(kubernetesReleases).map(([v, r]) => [v, `${r.standardSupportUntil}T00:00:00Z`])),
+      Object.fromEntries(Object.entries(kubernetesReleases).map(([v, r]) => [v, r.standardSupportUntil])),
     );
     // Plan-time, not synth-time: the module outlives the day it was generated.
     blueprintStackOf(this).addCheck("kubernetes_version_standard_support", [
       {
-        condition: `\${var.support_type == "EXTENDED" || timecmp(plantimestamp(), local.${supportEnds.friendlyUniqueId}[var.kubernetes_version]) < 0}`,
+        condition: `\${var.support_type == "EXTENDED" || timecmp(plantimestamp(), format("%sT00:00:00Z", local.${supportEnds.friendlyUniqueId}[var.kubernetes_version])) < 0}`,
         message: `\${format("Kubernetes %s left EKS standard support on %s. With support_type STANDARD, EKS upgrades the control plane by itself: set kubernetes_version to the next minor (node groups follow), or support_type to EXTENDED.", var.kubernetes_version, local.${supportEnds.friendlyUniqueId}[var.kubernetes_version])}`,
       },
     ]);

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, propertyAccess, TerraformCount, TerraformIterator, Token } from "cdktf";
+import { Fn, propertyAccess, TerraformCount, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
@@ -345,12 +345,13 @@ export class ExistingNetwork extends Construct implements NetworkRefs {
       rules: [subnetRule("control_plane_subnet_ids", 0), ...subnetRules("control_plane_subnet_ids")],
     });
     const chosen = `var.${controlPlane.friendlyUniqueId}`;
-    this.controlPlaneSubnetIds = Token.asList(`\${length(${chosen}) > 0 ? ${chosen} : var.private_subnet_ids}`);
+    // A local, so that expressions can refer to the choice (a raw expression token would nest `${}`).
+    this.controlPlaneSubnetIds = new TerraformLocal(ofType(this, "locals"), "control_plane_subnet_ids", `\${length(${chosen}) > 0 ? ${chosen} : var.private_subnet_ids}`).asList;
 
     // Facts only AWS knows, checked at plan time: the zones of the subnets the control plane would use.
     const unsupported = JSON.stringify(EKS_UNSUPPORTED_ZONE_IDS);
     const subnets = new DataAwsSubnet(this, "control_plane", {
-      forEach: TerraformIterator.fromList(Token.asList(`\${toset(${Token.asString(this.controlPlaneSubnetIds)})}`)),
+      forEach: TerraformIterator.fromList(this.controlPlaneSubnetIds),
       id: "${each.value}",
       lifecycle: {
         postcondition: [

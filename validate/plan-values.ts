@@ -211,6 +211,18 @@ export const WELL_KNOWN: { [dataSource: string]: (config: CtyObject) => { [attr:
       instance_types: locations.map(() => type),
     };
   },
+  // A subnet's zone follows from its id (its last hex digit), so distinct subnets usually sit in distinct
+  // zones, as they would in a VPC laid out for EKS.
+  aws_subnet: (config) => {
+    const id = typeof config.id === "string" ? config.id : PLACEHOLDER.subnetId;
+    const zone = parseInt(id.slice(-1), 16) % PLACEHOLDER.availabilityZones.length || 0;
+    return {
+      id,
+      availability_zone: PLACEHOLDER.availabilityZones[zone],
+      availability_zone_id: PLACEHOLDER.zoneIds[zone],
+      vpc_id: PLACEHOLDER.vpcId,
+    };
+  },
   aws_eks_cluster: eksCluster,
   aws_eks_cluster_auth: (config) => ({ id: typeof config.name === "string" ? config.name : "example", token: "k8s-aws-v1.placeholder" }),
 };

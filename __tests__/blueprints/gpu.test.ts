@@ -24,7 +24,7 @@ describe("gpu node groups", () => {
   test("a CPU system group and a GPU group on the AL2023 NVIDIA AMI with GPU instance types", () => {
     expect(Object.keys(groups)).toEqual(["system", "gpu"]);
     expect(groups.system).toMatchObject({ ami_type: "AL2023_x86_64_STANDARD", capacity_type: "ON_DEMAND", taints: [] });
-    expect(groups.gpu).toMatchObject({ ami_type: "AL2023_x86_64_NVIDIA", instance_types: ["g6.xlarge", "g5.xlarge", "g6e.xlarge"] });
+    expect(groups.gpu).toMatchObject({ ami_type: "AL2023_x86_64_NVIDIA", instance_types: ["g6.xlarge", "g5.xlarge"] });
     for (const type of groups.gpu.instance_types) expect(nvidiaGpuOf(type)).toBeDefined();
   });
 

@@ -71,7 +71,8 @@ describe("spot-cost-optimized Cluster Autoscaler tuning", () => {
   test("priority expander with consistent priorities: Graviton Spot > x86 Spot > on-demand", () => {
     expect(addons.variable("cluster_autoscaler_expander").default).toBe("priority");
     expect(values.expanderPriorities).toBe("${var.cluster_autoscaler_expander_priorities}");
-    const uuid = "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$";
+    // Optional: Terraform's 26-character name_prefix suffix (groups named before name_prefix had none).
+    const uuid = "([0-9a-f]{26}-)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$";
     expect(synth({ gravitonSpot: true }).addons.variable("cluster_autoscaler_expander_priorities").default).toEqual({
       "10": [`^eks-system-${uuid}`],
       "20": [`^eks-spot-x86-${uuid}`],

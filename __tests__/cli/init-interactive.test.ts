@@ -1,6 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { kubernetesVersions } from "../../modules/catalog";
+import { VERSIONS_NEEDING_EXTENDED_SUPPORT } from "../../modules/rules";
+
+/** What init offers: versions a new cluster can run with standard support. */
+const standardSupportVersions = kubernetesVersions.filter((v) => !VERSIONS_NEEDING_EXTENDED_SUPPORT.includes(v));
 import { REPO, tempDir } from "./run-cli";
 
 /** The prompts of `init` on a terminal, with @clack/prompts answering from a script. */
@@ -67,7 +71,7 @@ describe("init on a terminal", () => {
     expect(namePrompt.defaultValue).toBe("baseline");
     expect(regionPrompt.validate!("Europe")).toBe("must be an AWS region code such as us-east-1");
     expect(regionPrompt.defaultValue).toBe("us-east-1");
-    expect(versionPrompt.options!.map((o) => o.value)).toEqual(kubernetesVersions);
+    expect(versionPrompt.options!.map((o) => o.value)).toEqual(standardSupportVersions);
 
     expect(outros).toEqual([`baseline blueprint: cluster demo-tty in ap-southeast-2, Kubernetes ${newest}, into ${dir}`]);
     const settings = fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8");
@@ -84,7 +88,7 @@ describe("init on a terminal", () => {
 
   test("flags given are not asked again", async () => {
     const dir = path.join(tempDir("init-tty"), "proj");
-    answers.push("eu-north-1", kubernetesVersions[0], true);
+    answers.push("eu-north-1", standardSupportVersions[0], true);
     expect(await runInit(dir, { blueprint: "fargate-only", name: "serverless" })).toBe(0);
     expect(asked.map((a) => a.message)).toEqual(["AWS region", "Kubernetes version", `Write the project to ${dir}? It depends on cdktf-eks-blueprints file:${REPO}`]);
     expect(fs.readFileSync(path.join(dir, "blueprint.yaml"), "utf8")).toContain("blueprint: fargate-only\nclusterName: serverless\nregion: eu-north-1\n");

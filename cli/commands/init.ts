@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { VERSIONS_NEEDING_EXTENDED_SUPPORT } from "../../modules/rules";
 import * as path from "path";
 import type { Blueprint } from "../../blueprints/blueprint";
 import { CatalogEntry, readCatalog, readJsonSchema } from "../catalog";
@@ -165,7 +166,10 @@ async function ask(given: Answers, dir: string, packageSpec: string): Promise<An
 
   let kubernetesVersion = given.kubernetesVersion;
   if (kubernetesVersion === undefined) {
-    const versions = (defaults.kubernetesVersion?.enum ?? []) as string[];
+    // A new cluster on a version about to leave standard support would be upgraded by EKS at once.
+    const versions = ((defaults.kubernetesVersion?.enum ?? []) as string[]).filter(
+      (v) => !(VERSIONS_NEEDING_EXTENDED_SUPPORT as readonly string[]).includes(v),
+    );
     const fallback = defaults.kubernetesVersion?.default as string | undefined;
     if (versions.length > 0) {
       const picked = await prompts.select({
