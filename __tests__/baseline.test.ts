@@ -224,7 +224,9 @@ describe("baseline EKS managed add-ons", () => {
 
 describe("baseline Helm add-ons", () => {
   test("AWS Load Balancer Controller: upstream IAM policy, Pod Identity, explicit region and VPC", () => {
-    expect(cluster.local("aws_load_balancer_controller_policy")).toEqual(JSON.parse(JSON.stringify(awsLoadBalancerControllerPolicy)));
+    expect(cluster.local("aws_load_balancer_controller_policy")).toEqual(
+      JSON.parse(JSON.stringify(awsLoadBalancerControllerPolicy("${data.aws_partition.current.partition}"))),
+    );
     expect(cluster.resource("aws_eks_pod_identity_association", "aws_load_balancer_controller")).toMatchObject({
       namespace: "kube-system",
       service_account: "aws-load-balancer-controller",

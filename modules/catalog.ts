@@ -26,30 +26,68 @@ export type ProviderName = keyof typeof terraformRequirements.providers;
  */
 export const awsServiceModels = { package: "botocore", version: "1.44.8" } as const;
 
-/** Per Kubernetes minor: the EKS add-ons whose versions follow the control plane. */
+/** Per Kubernetes minor: the components whose versions follow the control plane. */
 export interface KubernetesRelease {
   /** End of EKS standard support (after it, extended support costs extra per cluster-hour). */
   readonly standardSupportUntil: string;
+  /** kube-proxy EKS add-on build; its minor is the Kubernetes minor. */
   readonly kubeProxy: string;
+  /** CoreDNS EKS add-on build; CoreDNS has its own version line, so only the pairing is per minor. */
   readonly coredns: string;
+  /** Cluster Autoscaler image tag (chart value `image.tag`); its minor is the Kubernetes minor. */
+  readonly clusterAutoscaler: string;
 }
 
 /**
- * Kubernetes versions in EKS standard support that this release pins add-ons for.
+ * The fields of `KubernetesRelease` whose own minor must equal the Kubernetes minor they are pinned for
+ * (`v1.35.x…` under "1.35"). kube-proxy is built per Kubernetes patch release; the Cluster Autoscaler
+ * README says to run the autoscaler minor that matches the cluster ("Releases" section). Other pins were
+ * checked and do not follow the minor: CoreDNS, vpc-cni, the Pod Identity agent and the EBS CSI driver have
+ * their own version lines (EKS lists which builds each minor accepts), and the Helm charts (Load Balancer
+ * Controller, metrics-server, NVIDIA/EFA device plugins, DCGM exporter) support ranges of Kubernetes versions.
+ */
+export const followsKubernetesMinor = ["kubeProxy", "clusterAutoscaler"] as const satisfies readonly (keyof KubernetesRelease)[];
+
+/**
+ * Kubernetes versions in EKS standard support that this release pins components for.
  *
  * Support dates: Amazon EKS Kubernetes release calendar
  * (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html); each minor gets 14 months
  * of standard support. 1.34 leaves standard support on 2026-12-02 and is kept only for clusters
  * that still run it.
- * CoreDNS: the "Manage CoreDNS" version table of the EKS user guide (2026 edition).
- * kube-proxy: the "Manage kube-proxy" table for 1.34; for 1.35 and 1.36 the versions EKS resolved
- * on running clusters, as recorded in public configurations in 2026. Confirm with
+ * CoreDNS: the "Manage CoreDNS" version table of the EKS user guide (2026 edition,
+ * docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md: 1.36 and 1.35 v1.14.3-eksbuild.3,
+ * 1.34 v1.13.2-eksbuild.11).
+ * kube-proxy: the "Manage kube-proxy" table of the EKS user guide (2026 edition,
+ * docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md): 1.35 v1.35.3-eksbuild.13 (also
+ * zalando-incubator/kubernetes-on-aws#11668, "latest version", 2026-07-15), 1.34 v1.34.6-eksbuild.13. For
+ * 1.36 that table lists v1.36.0-eksbuild.14, older than the pinned v1.36.0-eksbuild.25, which several
+ * public 1.36 configurations of 2026 use; kept. Confirm with
  * `aws eks describe-addon-versions --addon-name kube-proxy --kubernetes-version <v>` when bumping.
+ * Cluster Autoscaler: the newest patch of each minor, from the release tags of kubernetes/autoscaler
+ * (cluster-autoscaler-1.34.5, -1.35.2, -1.36.1, all tagged 2026-07-22; cluster-autoscaler/version/version.go
+ * at each tag says the same). Images: registry.k8s.io/autoscaling/cluster-autoscaler:<tag>. Newer than the
+ * mapping of aws-ia/terraform-aws-eks-blueprints-addons#516 (1.34 v1.34.4, 1.35 v1.35.1, 2026-07-17).
  */
 export const kubernetesReleases = {
-  "1.34": { standardSupportUntil: "2026-12-02", kubeProxy: "v1.34.1-eksbuild.2", coredns: "v1.13.2-eksbuild.11" },
-  "1.35": { standardSupportUntil: "2027-03-27", kubeProxy: "v1.35.0-eksbuild.2", coredns: "v1.14.3-eksbuild.3" },
-  "1.36": { standardSupportUntil: "2027-08-02", kubeProxy: "v1.36.0-eksbuild.25", coredns: "v1.14.3-eksbuild.3" },
+  "1.34": {
+    standardSupportUntil: "2026-12-02",
+    kubeProxy: "v1.34.6-eksbuild.13",
+    coredns: "v1.13.2-eksbuild.11",
+    clusterAutoscaler: "v1.34.5",
+  },
+  "1.35": {
+    standardSupportUntil: "2027-03-27",
+    kubeProxy: "v1.35.3-eksbuild.13",
+    coredns: "v1.14.3-eksbuild.3",
+    clusterAutoscaler: "v1.35.2",
+  },
+  "1.36": {
+    standardSupportUntil: "2027-08-02",
+    kubeProxy: "v1.36.0-eksbuild.25",
+    coredns: "v1.14.3-eksbuild.3",
+    clusterAutoscaler: "v1.36.1",
+  },
 } as const satisfies Record<string, KubernetesRelease>;
 
 export type KubernetesVersion = keyof typeof kubernetesReleases;
@@ -58,16 +96,14 @@ export const kubernetesVersions = Object.keys(kubernetesReleases) as KubernetesV
 /** The day the catalog was last reviewed against the EKS release calendar. */
 export const catalogReviewedOn = "2026-12-01";
 
-/**
- * The default for new clusters: 1.35, in standard support until 2027-03-27 and matched by the
- * pinned Cluster Autoscaler (whose minor should equal the cluster's). 1.36 is supported too.
- */
+/** The default for new clusters: 1.35, in standard support until 2027-03-27. 1.36 is supported too. */
 export const defaultKubernetesVersion: KubernetesVersion = "1.35";
 
 /**
  * EKS managed add-ons whose versions do not depend on the Kubernetes minor (each supports every
  * version above). Source: versions EKS served on 1.35/1.36 clusters in 2026 (public configurations);
- * confirm with `aws eks describe-addon-versions --addon-name <name>` when bumping.
+ * no EKS user guide table newer than these was found in the stored copies (2026 review), so they are kept.
+ * Confirm with `aws eks describe-addon-versions --addon-name <name>` when bumping.
  */
 export const eksAddonVersions = {
   vpcCni: "v1.22.4-eksbuild.3",
@@ -85,17 +121,32 @@ export interface HelmChart {
 
 /**
  * Helm charts installed by the add-ons module.
- * The Load Balancer Controller stays on the 2.13 line because its IAM policy
- * (aws-load-balancer-controller-iam-policy.ts) is the one published for that line; bump both together.
- * The Cluster Autoscaler chart's appVersion (1.35) matches the default Kubernetes minor.
+ * The Load Balancer Controller's IAM policy (aws-load-balancer-controller-iam-policy.ts) is upstream's
+ * docs/install/iam_policy.json, unchanged from v2.13.0 through v3.5.0; bump both together and re-diff.
+ * The Cluster Autoscaler chart deploys its appVersion by default; the add-ons module overrides `image.tag`
+ * with `kubernetesReleases[<cluster minor>].clusterAutoscaler`, so the autoscaler always matches the cluster.
  */
 export const helmCharts = {
+  /**
+   * Chart 3.5.0 (appVersion v3.5.0): aws/eks-charts stable/aws-load-balancer-controller/Chart.yaml at commit
+   * 5239609242f3430be50fb0b714a24d3ef2b47983 ("aws-load-balancer-controller: v3.5.0 (#1354)", 2026-08-03),
+   * the newest chart and controller release (tag v3.5.0, commit 11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4).
+   * The values this project sets (clusterName, region, vpcId, replicaCount, serviceAccount.create/name/
+   * annotations, podDisruptionBudget, nodeSelector, tolerations) and `defaultTargetType` are in that
+   * chart's values.yaml. Gateway API support (new in v3) stays off unless its CRDs are installed: the
+   * controller disables those features when it finds no Gateway API CRDs (main.go, crddetect).
+   */
   awsLoadBalancerController: {
     repository: "https://aws.github.io/eks-charts",
     chart: "aws-load-balancer-controller",
-    version: "1.13.0",
-    appVersion: "v2.13.0",
+    version: "3.5.0",
+    appVersion: "v3.5.0",
   },
+  /**
+   * Chart 9.59.0 (tag cluster-autoscaler-chart-9.59.0, 2026-07-21; the newest chart, equal to master in
+   * the 2026-08 snapshot). Its values.yaml has `image.tag` (default v1.35.0), which the module sets per
+   * cluster minor.
+   */
   clusterAutoscaler: {
     repository: "https://kubernetes.github.io/autoscaler",
     chart: "cluster-autoscaler",

@@ -68,7 +68,7 @@ export class AwsLoadBalancerController extends Addon<"awsLoadBalancerController"
       serviceAccount: SERVICE_ACCOUNT,
       identity: side.workloadIdentity,
       cluster: side.identity,
-      policy: awsLoadBalancerControllerPolicy,
+      policy: awsLoadBalancerControllerPolicy(side.identity.partition),
       // Handed off under the same name, and the handoff is itself an output.
       outputName: irsa ? undefined : "aws_load_balancer_controller_role_arn",
     });

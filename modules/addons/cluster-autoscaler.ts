@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, TerraformLocal } from "cdktf";
 import { z } from "zod";
 import { setModuleFile } from "../blueprint-stack";
-import { helmCharts } from "../catalog";
+import { helmCharts, kubernetesReleases } from "../catalog";
 import { NodeGroupVariable } from "../node-groups";
 import { CLUSTER_AUTOSCALER_EXPANDERS } from "../rules";
 import { moduleVariable } from "../terraform";
@@ -18,6 +18,8 @@ export type ClusterAutoscalerExpander = (typeof CLUSTER_AUTOSCALER_EXPANDERS)[nu
 export { CLUSTER_AUTOSCALER_EXPANDERS };
 
 const DURATION = /^\d+[smh]$/;
+/** The image tag lookup's default for a Kubernetes minor the catalog has no autoscaler for (never deployed). */
+const UNPINNED = "unpinned";
 
 export interface ClusterAutoscalerSettings {
   /** How the autoscaler picks a node group to grow (`cluster_autoscaler_expander`). */
@@ -45,6 +47,8 @@ export interface ClusterAutoscalerOptions {
 
 /** The chart values this project sets (cluster-autoscaler chart). */
 export interface ClusterAutoscalerValues {
+  /** The autoscaler image for the cluster's Kubernetes minor; the chart's default is its appVersion. */
+  readonly image: { readonly tag: string };
   readonly cloudProvider: "aws";
   readonly awsRegion: string;
   readonly autoDiscovery: { readonly clusterName: string };
@@ -139,7 +143,18 @@ export class ClusterAutoscaler extends Addon<"clusterAutoscaler", ClusterAutosca
           },
         ],
       });
+    // Upstream: run the autoscaler minor that matches the cluster's. The tag follows the cluster's actual
+    // version (looked up), not a variable, so a control-plane upgrade moves the autoscaler with it.
+    const imageTags = new TerraformLocal(
+      holder,
+      "cluster_autoscaler_image_tags",
+      Object.fromEntries(Object.entries(kubernetesReleases).map(([minor, release]) => [minor, release.clusterAutoscaler])),
+    );
+    const clusterVersion = side.cluster.kubernetesVersion;
     const values: ClusterAutoscalerValues = {
+      // A minor without a tag is stopped by the precondition below, with a message; the default only keeps
+      // this lookup from failing first with a bare "Invalid index".
+      image: { tag: Fn.lookup(imageTags.expression, clusterVersion, UNPINNED) },
       cloudProvider: "aws",
       awsRegion: side.cluster.region,
       autoDiscovery: { clusterName: side.cluster.clusterName },
@@ -157,16 +172,24 @@ export class ClusterAutoscaler extends Addon<"clusterAutoscaler", ClusterAutosca
       ...(priorities ? { expanderPriorities: priorities.value as Record<string, string[]> } : {}),
       ...side.systemPlacement,
     };
-    return [
-      chartRelease(holder, {
-        address: "cluster_autoscaler",
-        releaseName: "cluster-autoscaler",
-        chart: helmCharts.clusterAutoscaler,
-        namespace: NAMESPACE,
-        values,
-        dependsOn: side.prerequisites,
-        title: "the Cluster Autoscaler",
-      }),
-    ];
+    const release = chartRelease(holder, {
+      address: "cluster_autoscaler",
+      releaseName: "cluster-autoscaler",
+      chart: helmCharts.clusterAutoscaler,
+      namespace: NAMESPACE,
+      values,
+      dependsOn: side.prerequisites,
+      title: "the Cluster Autoscaler",
+    });
+    const pinned = Fn.join(", ", Fn.keys(imageTags.expression));
+    release.lifecycle = {
+      precondition: [
+        {
+          condition: Fn.contains(Fn.keys(imageTags.expression), clusterVersion),
+          errorMessage: `The cluster runs Kubernetes ${clusterVersion}, but this module pins Cluster Autoscaler images only for Kubernetes ${pinned} (the autoscaler's minor must match the cluster's). Regenerate the add-ons module with a release of cdktf-eks-blueprints that supports this Kubernetes version.`,
+        },
+      ],
+    };
+    return [release];
   }
 }

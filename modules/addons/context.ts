@@ -11,6 +11,8 @@ export class AddonContext extends Construct {
   readonly clusterName: string;
   readonly region: string;
   readonly vpcId: string;
+  /** The Kubernetes minor the cluster runs (`data.aws_eks_cluster.this.version`), e.g. "1.35". */
+  readonly kubernetesVersion: string;
 
   constructor(scope: Construct, id: string, props: { readonly clusterName: string }) {
     super(scope, id);
@@ -20,5 +22,6 @@ export class AddonContext extends Construct {
     this.clusterName = cluster.name;
     this.region = region.region;
     this.vpcId = cluster.vpcConfig.get(0).vpcId;
+    this.kubernetesVersion = cluster.version;
   }
 }
