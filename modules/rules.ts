@@ -42,3 +42,18 @@ export type AmiType = (typeof AMI_TYPES)[number];
 
 /** Cluster Autoscaler expanders the AWS cloud provider supports ("price" works on GCE only). */
 export const CLUSTER_AUTOSCALER_EXPANDERS = ["least-waste", "priority", "random", "most-pods"] as const;
+
+/**
+ * What destroying the add-ons module does with the cluster's PersistentVolumeClaims: `retain` leaves them and
+ * their EBS volumes (the data survives the cluster, and is billed until deleted); `delete` deletes the claims
+ * (and the pods holding them) so that volumes whose reclaim policy is Delete are deleted by the EBS CSI driver.
+ */
+export const DESTROY_CLEANUP_VOLUME_POLICIES = ["retain", "delete"] as const;
+
+/** A string variable that must be one of `values`. */
+export function oneOfRule(variable: string, values: readonly string[]): VariableRule {
+  return {
+    condition: `contains(${JSON.stringify(values)}, var.${variable})`,
+    message: `${variable} must be one of ${values.join(", ")}.`,
+  };
+}
