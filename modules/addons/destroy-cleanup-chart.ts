@@ -11,11 +11,14 @@ export const CHART_DIR = "charts/destroy-cleanup";
 export const NAMESPACE = "kube-system";
 /** Name of the ServiceAccount, ClusterRole, ClusterRoleBinding and Job. */
 export const NAME = "eks-blueprints-destroy-cleanup";
-/** Helm waits this long for the uninstall, hook included; the Job's deadline is a minute shorter. */
-export const RELEASE_TIMEOUT_SECONDS = 900;
+/**
+ * Helm waits this long for the uninstall, hook included; the Job's deadline is a minute shorter. Kept well
+ * under 15 minutes: a token read from aws_eks_cluster_auth at plan time expires after 15.
+ */
+export const RELEASE_TIMEOUT_SECONDS = 720;
 export const JOB_DEADLINE_SECONDS = RELEASE_TIMEOUT_SECONDS - 60;
 /** How long one kubectl step waits for its objects to be gone (the Job's deadline bounds the sum). */
-const STEP_TIMEOUT = "600s";
+const STEP_TIMEOUT = "300s";
 /** kubectl's discovery cache goes to $HOME/.kube; the root filesystem is read-only, so HOME is an emptyDir. */
 const CACHE_VOLUME = "kubectl-cache";
 const CACHE_DIR = "/tmp";
