@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { MetricsServer } from "../modules/addons/metrics-server";
@@ -8,7 +9,7 @@ import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
 import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
 
-const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer()] as const;
+const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
 
 export const baselineSettings = z
   .strictObject({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { FargateLogging } from "../modules/addons/fargate-logging";
 import { MetricsServer } from "../modules/addons/metrics-server";
@@ -48,6 +49,8 @@ const fargateAddons = [
   new FargateLogging(),
   new AwsLoadBalancerController(),
   new MetricsServer(),
+  // No EBS CSI driver on Fargate: no volumes to delete.
+  new DestroyCleanup({ volumes: false }),
 ] as const;
 
 export const fargateOnlySettings = z

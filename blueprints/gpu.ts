@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { DcgmExporter } from "../modules/addons/dcgm-exporter";
@@ -48,6 +49,7 @@ const gpuAddons = [
   new NvidiaDevicePlugin(),
   new EfaDevicePlugin(),
   new DcgmExporter(),
+  new DestroyCleanup(),
 ] as const;
 
 // GPU groups get their taint from the blueprint, so the node group shape's taints are left out.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
+import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { Placement } from "../modules/addons/helm-release";
@@ -80,6 +81,7 @@ const spotAddons = [
     },
   }),
   new MetricsServer(),
+  new DestroyCleanup(),
 ] as const;
 
 const gravitonGroup: z.input<typeof nodeGroups>[string] = {

@@ -4,6 +4,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { Blueprint } from "../blueprints/blueprint";
 import { buildBlueprintStacks } from "../blueprints/stacks";
+import { moduleAssetsOf } from "../modules/module-asset";
 import { emitModule, ModuleFiles, renderJson } from "./emit-module";
 import { blueprintReadme, moduleReadme } from "./readme";
 
@@ -24,7 +25,8 @@ export interface BlueprintRequest {
 
 /**
  * Synthesize blueprints into module files in memory: `<bp>/cluster/*.tf.json`, `<bp>/addons/*.tf.json`,
- * a README in each module directory and `<bp>/README.md`. Throws before anything is returned if any settings are invalid.
+ * a README in each module directory, the files building blocks ship inside a module (`ModuleAsset`, e.g.
+ * `<bp>/addons/charts/...`) and `<bp>/README.md`. Throws before anything is returned if any settings are invalid.
  */
 export function generateModules(requests: readonly BlueprintRequest[]): GeneratedTree {
   return withoutTokenStackFormatting(() => synthesizeAll(requests));
@@ -41,6 +43,9 @@ function synthesizeAll(requests: readonly BlueprintRequest[]): GeneratedTree {
     const addons = emitModule(stacks.addons);
     addFiles(tree, `${blueprint.name}/cluster`, cluster);
     addFiles(tree, `${blueprint.name}/addons`, addons);
+    for (const [stack, dir] of [[stacks.cluster, "cluster"], [stacks.addons, "addons"]] as const) {
+      for (const [relative, content] of moduleAssetsOf(stack)) tree.set(`${blueprint.name}/${dir}/${relative}`, content);
+    }
     tree.set(`${blueprint.name}/README.md`, blueprintReadme(blueprint, cluster, addons));
     tree.set(`${blueprint.name}/cluster/README.md`, moduleReadme(blueprint, "cluster", cluster));
     tree.set(`${blueprint.name}/addons/README.md`, moduleReadme(blueprint, "addons", addons));

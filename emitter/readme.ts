@@ -30,6 +30,7 @@ export function blueprintReadme(blueprint: Blueprint, cluster: ModuleFiles, addo
       `Neither module configures a provider, a backend or a region: the root that calls it does.`,
     `## Use from Terraform Cloud: two workspaces and a run trigger\n\n${twoWorkspaces(bp, handoff)}`,
     `## Use from one root configuration, in two steps\n\n${oneRoot(bp, handoff)}`,
+    `## Destroy\n\n${destroyProcedure(addonInputs.some((v) => v.name === "destroy_cleanup_volumes"))}`,
     // Further sections about the blueprint as a whole (security checks, …) go here, before the module reference.
     `## Module reference\n\n` +
       `Each module directory has a README in the terraform-docs layout — requirements, providers, resources, every input with its full type and default, and every output:\n\n` +
@@ -309,4 +310,21 @@ function oneRoot(bp: string, handoff: string[]): string {
     "terraform apply                          # everything, then and on every later change",
     "```",
   ].join("\n");
+}
+
+/** The destroy order both layouts need (the project README's "Destroying a cluster" has the details). */
+function destroyProcedure(hasVolumes: boolean): string {
+  return [
+    "Destroy `addons/` first and let it finish, then `cluster/`: Terraform Cloud, the add-ons workspace's destroy run, then the cluster workspace's; " +
+      "one root, `terraform destroy -target=module.addons`, then `terraform destroy`. " +
+      "The add-ons module's destroy-cleanup release runs a pre-delete hook in the cluster (no kubectl needed where Terraform runs) that deletes every Ingress and " +
+      "LoadBalancer Service and waits until the Load Balancer Controller has deleted their load balancers and `k8s-*` security groups, so the VPC can go.",
+    hasVolumes
+      ? '`destroy_cleanup_volumes = "retain"` (default) keeps PersistentVolumeClaims and their EBS volumes; set `"delete"` and apply before destroying to delete them.'
+      : "",
+    "If the hook fails or times out, the destroy stops with the controller still running; see the project README (Destroying a cluster) for what to check, " +
+      "and `destroy_cleanup_enabled = false` to skip the hook.",
+  ]
+    .filter((line) => line.length > 0)
+    .join("\n\n");
 }

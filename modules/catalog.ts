@@ -189,3 +189,20 @@ export const helmCharts = {
     appVersion: "4.6.0-4.8.3",
   },
 } as const satisfies Record<string, HelmChart>;
+
+export interface ContainerImage {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/**
+ * Container images this project runs itself (not through a third-party chart).
+ *
+ * kubectl: the Kubernetes project's own image (shell-free; multi-arch amd64/arm64/ppc64le/s390x), listed
+ * under "Container Images" of v1.35.4 in kubernetes/kubernetes CHANGELOG/CHANGELOG-1.35.md. 1.35 is within
+ * kubectl's one-minor version skew of every offered control plane (1.34–1.36); move it with
+ * `kubernetesReleases` so it stays within one minor of each. The destroy-cleanup hook runs it.
+ */
+export const containerImages = {
+  kubectl: { repository: "registry.k8s.io/kubectl", tag: "v1.35.4" },
+} as const satisfies Record<string, ContainerImage>;

@@ -14,7 +14,7 @@ import { kubernetesReleases, kubernetesVersions } from "./catalog";
 import { ServiceRole } from "./iam";
 import { NetworkRefs } from "./network";
 import { derivedName } from "./names";
-import { logRetentionRule, SUPPORT_TYPES, SupportType, supportTypeRule } from "./rules";
+import { logRetentionRule, oneOfRule, SUPPORT_TYPES, SupportType, supportTypeRule } from "./rules";
 import { moduleVariable, ofType } from "./terraform";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -81,12 +81,7 @@ export class Cluster extends Construct {
       description:
         "EKS support type. STANDARD: at the end of standard support EKS upgrades the control plane by itself (bump kubernetes_version before then). EXTENDED: the cluster stays on its version for up to 12 more months, at a higher hourly price.",
       default: props.supportType,
-      rules: [
-        {
-          condition: `contains(${JSON.stringify(SUPPORT_TYPES)}, var.support_type)`,
-          message: `support_type must be one of ${SUPPORT_TYPES.join(", ")}.`,
-        },
-      ],
+      rules: [oneOfRule("support_type", SUPPORT_TYPES)],
     });
     const supportEnds = new TerraformLocal(
       this,

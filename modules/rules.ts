@@ -72,3 +72,18 @@ export function supportTypeRule(versionVariable: string, supportVariable: string
     message: `${versionVariable} ${VERSIONS_NEEDING_EXTENDED_SUPPORT.join(", ")} leaves EKS standard support within ${STANDARD_SUPPORT_NOTICE_DAYS} days; with ${supportVariable} = "STANDARD" EKS upgrades the cluster by itself. Choose a newer version, or set ${supportVariable} = "EXTENDED" (billed at a higher hourly rate).`,
   };
 }
+
+/**
+ * What destroying the add-ons module does with the cluster's PersistentVolumeClaims: `retain` leaves them and
+ * their EBS volumes (the data survives the cluster, and is billed until deleted); `delete` deletes the claims
+ * (and the pods holding them) so that volumes whose reclaim policy is Delete are deleted by the EBS CSI driver.
+ */
+export const DESTROY_CLEANUP_VOLUME_POLICIES = ["retain", "delete"] as const;
+
+/** A string variable that must be one of `values`. */
+export function oneOfRule(variable: string, values: readonly string[]): VariableRule {
+  return {
+    condition: `contains(${JSON.stringify(values)}, var.${variable})`,
+    message: `${variable} must be one of ${values.join(", ")}.`,
+  };
+}

@@ -12,7 +12,7 @@ describe("fargate-only: no EC2 capacity at all", () => {
     expect(cluster.resources("aws_launch_template")).toEqual({});
     expect(Object.keys(cluster.resources("aws_iam_role"))).not.toContain("node");
     expect(Object.keys(cluster.resources("aws_iam_role"))).not.toContain("cluster_autoscaler");
-    expect(Object.keys(addons.resources("helm_release")).sort()).toEqual(["aws_load_balancer_controller", "metrics_server"]);
+    expect(Object.keys(addons.resources("helm_release")).sort()).toEqual(["aws_load_balancer_controller", "destroy_cleanup", "metrics_server"]);
     expect(allStrings(addons.merged).join("\n")).not.toContain("cluster-autoscaler");
   });
 

@@ -41,7 +41,7 @@ describe("the add-on contract", () => {
     const baseline = findBlueprint("baseline");
     const reversed: Blueprint = { ...baseline, addons: [...baseline.addons].reverse() };
     expect(() => generateModules([{ blueprint: reversed }])).toThrow(
-      /blueprint baseline: list awsLoadBalancerController before metricsServer, which must come after it/,
+      /blueprint baseline: list awsLoadBalancerController before destroyCleanup, which must come after it/,
     );
   });
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable, TerraformLocal, TerraformOutput } from "cdktf";
+import { Fn, IResolvable, ITerraformDependable, TerraformLocal, TerraformOutput } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { HelmChart } from "../catalog";
 import { ofType } from "../terraform";
@@ -17,12 +17,20 @@ export interface Toleration {
   readonly effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule";
 }
 
+/** A chart shipped inside the module directory (see ModuleAsset), installed from `${path.module}/<path>`. */
+export interface LocalChart {
+  /** Directory of the chart, relative to the module directory, e.g. `charts/destroy-cleanup`. */
+  readonly path: string;
+  /** The chart's version (Chart.yaml); the Helm provider sees a changed chart only through it. */
+  readonly version: string;
+}
+
 export interface ChartReleaseProps<Values> {
   /** Terraform address: `helm_release.<address>`, values in `local.<address>_values`, output `<address>`. */
   readonly address: string;
   /** Helm release name. */
   readonly releaseName: string;
-  readonly chart: HelmChart;
+  readonly chart: HelmChart | LocalChart;
   readonly namespace: string;
   /** The chart values this project sets, typed per chart; Terraform expressions allowed in strings. */
   readonly values: Values;
@@ -30,6 +38,10 @@ export interface ChartReleaseProps<Values> {
   readonly dependsOn?: readonly ITerraformDependable[];
   /** What the add-on is, for the output's description, e.g. "the AWS Load Balancer Controller". */
   readonly title: string;
+  /** Seconds Helm waits for an install, upgrade or uninstall, hooks included. Default 600. */
+  readonly timeout?: number;
+  /** Skip the chart's hooks (`disable_webhooks`), as a Terraform boolean expression. Default: hooks run. */
+  readonly disableHooks?: boolean | IResolvable;
 }
 
 /**
@@ -41,16 +53,17 @@ export function chartRelease<Values extends object>(scope: Construct, props: Cha
   const values = new TerraformLocal(scope, `${props.address}_values`, props.values);
   const release = new Release(scope, props.address, {
     name: props.releaseName,
-    repository: props.chart.repository,
-    chart: props.chart.chart,
-    version: props.chart.version,
+    ...("path" in props.chart
+      ? { chart: `\${path.module}/${props.chart.path}`, version: props.chart.version }
+      : { repository: props.chart.repository, chart: props.chart.chart, version: props.chart.version }),
     namespace: props.namespace,
     values: [Fn.jsonencode(values.expression)],
     // Roll back a failed upgrade instead of leaving a half-applied release behind.
     atomic: true,
     cleanupOnFail: true,
     maxHistory: 10,
-    timeout: 600,
+    timeout: props.timeout ?? 600,
+    disableWebhooks: props.disableHooks,
     dependsOn: props.dependsOn && props.dependsOn.length > 0 ? [...props.dependsOn] : undefined,
   });
   new TerraformOutput(ofType(scope, "output"), props.address, {
