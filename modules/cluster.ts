@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { Fn, TerraformIterator, TerraformLocal, TerraformOutput, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamSessionContext } from "@cdktf/provider-aws/lib/data-aws-iam-session-context";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
@@ -10,9 +9,11 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsContext } from "./aws-context";
 import { setModuleFile } from "./blueprint-stack";
 import { kubernetesVersions } from "./catalog";
 import { ServiceRole } from "./iam";
+import { accountAdministration } from "./log-encryption";
 import { NetworkRefs } from "./network";
 import { logRetentionRule } from "./rules";
 import { moduleVariable, ofType } from "./terraform";
@@ -124,13 +125,14 @@ export class Cluster extends Construct {
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${props.clusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [accountAdministration(props.partition, AwsContext.of(this).accountId)] }),
       tags: props.tags,
     });
     new KmsAlias(ofType(this, "kms_alias"), "cluster", {
       name: `alias/eks/${props.clusterName}`,
       targetKeyId: key.keyId,
     });
-    // The default key policy delegates to IAM, so this role policy is what lets EKS use the key.
+    // The key policy delegates to IAM (as the default one would), so this role policy is what lets EKS use the key.
     const encryptionPolicy = new IamRolePolicy(this, "cluster_encryption", {
       name: "secrets-encryption",
       role: this.clusterRole.role.id,
@@ -189,7 +191,7 @@ export class Cluster extends Construct {
 
     // Whoever runs Terraform needs cluster-admin to install the add-ons; the session context turns an
     // assumed-role session ARN into the role's ARN, which is what an access entry must name.
-    const caller = new DataAwsCallerIdentity(this, "current", {});
+    const caller = AwsContext.of(this).callerIdentity;
     const session = new DataAwsIamSessionContext(ofType(this, "session_context"), "current", { arn: caller.arn });
     const adminPrincipals = new TerraformLocal(
       this,
