@@ -13,7 +13,7 @@ import { AwsContext } from "./aws-context";
 import { setModuleFile } from "./blueprint-stack";
 import { kubernetesVersions } from "./catalog";
 import { ServiceRole } from "./iam";
-import { accountAdministration } from "./log-encryption";
+import { accountAdministration, logGroupKey } from "./log-encryption";
 import { NetworkRefs } from "./network";
 import { logRetentionRule } from "./rules";
 import { moduleVariable, ofType } from "./terraform";
@@ -149,9 +149,16 @@ export class Cluster extends Construct {
     });
 
     // Created before the cluster so EKS does not create it first without a retention period.
+    const logGroupName = `/aws/eks/${props.clusterName}/cluster`;
     const logGroup = new CloudwatchLogGroup(ofType(this, "log_group"), "cluster", {
-      name: `/aws/eks/${props.clusterName}/cluster`,
+      name: logGroupName,
       retentionInDays: logRetention.numberValue,
+      kmsKeyId: logGroupKey(this, "cluster_logs", {
+        logGroupName,
+        description: `Encryption of the control-plane logs of EKS cluster ${props.clusterName}`,
+        partition: props.partition,
+        tags: props.tags,
+      }).arn,
       tags: props.tags,
     });
 
