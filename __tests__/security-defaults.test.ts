@@ -49,3 +49,21 @@ describe.each(blueprints.map((b) => b.name))("%s log groups", (name) => {
     }
   });
 });
+
+describe.each(["baseline", "spot-cost-optimized", "gpu"])("%s Cluster Autoscaler policy", (name) => {
+  const { cluster } = synthesize(name);
+
+  test("eks:DescribeNodegroup reaches this cluster's node groups only, not * (CKV_AWS_355)", () => {
+    const statements = cluster.local("cluster_autoscaler_policy").Statement as { Action: string[]; Resource: string[] }[];
+    const describe = statements.filter((s) => s.Action.includes("eks:DescribeNodegroup"));
+    expect(describe).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["eks:DescribeNodegroup"],
+        Resource: [
+          "arn:${data.aws_partition.current.partition}:eks:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:nodegroup/${aws_eks_cluster.this.name}/*",
+        ],
+      },
+    ]);
+  });
+});

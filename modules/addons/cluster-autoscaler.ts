@@ -6,6 +6,7 @@ import { helmCharts } from "../catalog";
 import { CLUSTER_AUTOSCALER_EXPANDERS } from "../rules";
 import { moduleVariable } from "../terraform";
 import { ClusterIdentityRefs, WorkloadRole } from "../workload-identity";
+import { AwsContext } from "../aws-context";
 import { clusterAutoscalerPolicy } from "./cluster-autoscaler-iam-policy";
 import { chartRelease, Placement } from "./helm-release";
 
@@ -30,7 +31,10 @@ export class ClusterAutoscalerIam extends Construct {
       serviceAccount: SERVICE_ACCOUNT,
       identity: "podIdentity",
       cluster: props.cluster,
-      policy: clusterAutoscalerPolicy(props.cluster.clusterName),
+      policy: clusterAutoscalerPolicy(
+        props.cluster.clusterName,
+        `arn:${props.cluster.partition}:eks:${AwsContext.of(this).region}:${AwsContext.of(this).accountId}:nodegroup/${props.cluster.clusterName}/*`,
+      ),
       outputName: "cluster_autoscaler_role_arn",
     });
   }
