@@ -1,6 +1,7 @@
 import { Blueprint } from "../blueprints/blueprint";
 import { terraformRequirements } from "../modules/catalog";
 import { ModuleFiles, TerraformJson } from "./emit-module";
+import { securitySection } from "./security-section";
 
 interface VariableDoc {
   readonly name: string;
@@ -34,6 +35,7 @@ export function blueprintReadme(blueprint: Blueprint, cluster: ModuleFiles, addo
     `## Outputs of \`cluster/\`\n\n${outputsTable(cluster)}`,
     `## Inputs of \`addons/\`\n\n${inputsTable(addonInputs)}`,
     `## Outputs of \`addons/\`\n\n${outputsTable(addons)}`,
+    securitySection([["cluster/", cluster], ["addons/", addons]]),
   ];
   return sections.filter((s) => s.length > 0).join("\n\n") + "\n";
 }
