@@ -6,8 +6,8 @@
  * Each module is planned offline (validate/ stub providers, variables without a default get
  * placeholders) and checkov reads the `terraform show -json` plan (framework terraform_plan):
  * for_each/count instances, jsonencode'd policies and variable defaults are resolved there, where
- * checkov's terraform_json parser sees unexpanded expressions (it cannot parse the node-group
- * file's dynamic blocks at all). Failed checks are matched against security/checkov-skips.yaml.
+ * checkov's terraform_json parser sees unexpanded expressions (and drops the node-group file,
+ * whose dynamic block it cannot read). Failed checks are matched against security/checkov-skips.yaml.
  *
  * Without --update, the scan must equal the committed security/checkov-results.json and have no
  * unskipped failure. With --update, it regenerates generated/ (npm start's synthesis), scans,
