@@ -51,8 +51,13 @@ export const SKIPS_FILE = "checkov-skips.yaml";
 export const VERSION_FILE = "checkov-version";
 
 /** The committed results, or undefined where there are none (e.g. a package built without them). */
-export function loadResults(dir: string = securityDir()): ScanResults | undefined {
-  const file = path.join(dir, RESULTS_FILE);
+export function loadResults(dir?: string): ScanResults | undefined {
+  let file: string;
+  try {
+    file = path.join(dir ?? securityDir(), RESULTS_FILE);
+  } catch {
+    return undefined;
+  }
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ScanResults) : undefined;
 }
 
