@@ -45,20 +45,16 @@ function generatedModules(): string[] {
 describe("generated modules", () => {
   const dirs = generatedModules();
   let results: PlanResult[];
-  let totalMs: number;
 
   beforeAll(async () => {
-    const started = Date.now();
     results = await api.planModules(dirs);
-    totalMs = Date.now() - started;
   }, 120_000);
 
-  test("every module under generated/*/*/ plans with zero errors, well within 30 s", () => {
+  test("every module under generated/*/*/ plans with zero errors", () => {
     expect(dirs.length).toBeGreaterThan(0); // an empty generated/ must not pass vacuously
     expect(describeFailures(results)).toEqual([]);
     expect(results).toHaveLength(dirs.length);
     for (const r of results) expect(r.instanceCount).toBeGreaterThan(0);
-    expect(totalMs).toBeLessThan(30_000);
   });
 
   test("baseline/cluster with defaults: 3 zones, a single NAT gateway, the general node group, the creator as admin", () => {

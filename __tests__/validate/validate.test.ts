@@ -272,6 +272,5 @@ describe("generated modules", () => {
     expect(failures).toEqual([]);
     expect(report.results).toHaveLength(expected.length);
     expect(status).toBe(0);
-    expect(report.totalMs).toBeLessThan(30_000);
   });
 });
