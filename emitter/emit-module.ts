@@ -1,5 +1,8 @@
 import { TerraformElement, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import { resolve } from "cdktf/lib/_tokens";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { deepMerge } from "cdktf/lib/util";
+import type { IConstruct } from "constructs";
 import { moduleFileOf, terraformAddressOf } from "../modules/blueprint-stack";
 import { ProviderName, terraformRequirements } from "../modules/catalog";
 
@@ -19,7 +22,7 @@ type Blocks = Record<string, Record<string, unknown>>;
 export function emitModule(stack: TerraformStack): ModuleFiles {
   invokeAspects(stack);
   stack.runAllValidations();
-  const synthesized = stripMetadata(stack.toTerraform()) as TerraformJson;
+  const synthesized = stackJson(stack);
   const fileOf = fileOfEveryElement(stack);
 
   const byFile = new Map<string, TerraformJson>();
@@ -66,6 +69,30 @@ export function emitModule(stack: TerraformStack): ModuleFiles {
   );
   if (unexpected.length > 0) throw new Error(`emitter: unexpected top-level blocks ${unexpected.join(", ")}`);
   return files;
+}
+
+/**
+ * The stack's Terraform JSON without CDKTF's `//` metadata. TerraformStack.toTerraform resolves each
+ * element, merges the fragments, then resolves the merged document a second time; once every element
+ * is resolved (resolution recurses into whatever a token yields), that pass only re-reads it, yet it
+ * was an eighth of synthesis. Only stack-level overrides (raw, unresolved) need it: with any, the
+ * stack's own toTerraform is used.
+ */
+function stackJson(stack: TerraformStack): TerraformJson {
+  const overrides = (stack as unknown as { readonly rawOverrides: object }).rawOverrides;
+  if (Object.keys(overrides).length > 0) return stripMetadata(stack.toTerraform()) as TerraformJson;
+  const document: TerraformJson = {};
+  for (const element of terraformElements(stack)) deepMerge(document, resolve(stack, element.toTerraform()));
+  return stripMetadata(document) as TerraformJson;
+}
+
+/** The stack's elements in construct-tree order, as TerraformStack.toTerraform visits them. */
+function terraformElements(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) {
+    if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  }
+  return into;
 }
 
 /** Providers the module uses, from the stack's provider constructs. */
