@@ -27,6 +27,8 @@ const CLI = path.join(ROOT, "dist", "cli", "index.js");
 
 interface Sample {
   readonly seconds: number;
+  /** CPU time (user + system) of the process: steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
   readonly megabytes: number;
 }
 
@@ -45,14 +47,14 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Peak RSS of a child comes from the child itself: a preloaded one-liner writes its maxRSS at exit.
- * It is the same for every subject, so it costs both sides alike.
+ * Peak RSS and CPU time of a child come from the child itself: a preloaded one-liner writes them at
+ * exit. It is the same for every subject, so it costs both sides alike.
  */
 function rssProbe(dir: string): string {
   const probe = path.join(dir, "rss-probe.js");
   fs.writeFileSync(
     probe,
-    `process.on("exit", () => require("fs").writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`,
+    `process.on("exit", () => { const u = process.resourceUsage(); require("fs").writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify([u.maxRSS, (u.userCPUTime + u.systemCPUTime) / 1e6])); });\n`,
   );
   return probe;
 }
@@ -67,7 +69,8 @@ function runOnce(subject: Subject, probe: string, rssFile: string): void {
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.status !== 0) throw new Error(`${subject.label} failed (exit ${run.status}):\n${run.stderr}`);
-  subject.samples.push({ seconds, megabytes: Number(fs.readFileSync(rssFile, "utf8")) / 1024 });
+  const [maxRssKb, cpuSeconds] = JSON.parse(fs.readFileSync(rssFile, "utf8")) as [number, number];
+  subject.samples.push({ seconds, cpuSeconds, megabytes: maxRssKb / 1024 });
 }
 
 /** The installed peer, installing it first when its source is there; why not, otherwise. */
@@ -100,13 +103,17 @@ function seconds(subject: Subject): number {
   return median(subject.samples.map((s) => s.seconds));
 }
 
+function cpuSeconds(subject: Subject): number {
+  return median(subject.samples.map((s) => s.cpuSeconds));
+}
+
 function megabytes(subject: Subject): number {
   return median(subject.samples.map((s) => s.megabytes));
 }
 
 function describe(subject: Subject): string {
   const all = subject.samples.map((s) => s.seconds);
-  return `${subject.label.padEnd(40)} median ${seconds(subject).toFixed(3)} s (min ${Math.min(...all).toFixed(3)}, max ${Math.max(...all).toFixed(3)}), peak RSS ${megabytes(subject).toFixed(0)} MB`;
+  return `${subject.label.padEnd(40)} median ${seconds(subject).toFixed(3)} s (min ${Math.min(...all).toFixed(3)}, max ${Math.max(...all).toFixed(3)}), CPU ${cpuSeconds(subject).toFixed(3)} s, peak RSS ${megabytes(subject).toFixed(0)} MB`;
 }
 
 function main(): void {
@@ -144,7 +151,8 @@ function main(): void {
     for (const s of [synth, ...(peer ? [peer] : []), help, list]) console.log(describe(s));
     if (peer) {
       const ratio = seconds(synth) / seconds(peer);
-      console.log(`ratio synth --all / peer: ${ratio.toFixed(2)} (budget ${BUDGET.ratio.toFixed(2)})`);
+      const cpuRatio = cpuSeconds(synth) / cpuSeconds(peer);
+      console.log(`ratio synth --all / peer: ${ratio.toFixed(2)} wall (budget ${BUDGET.ratio.toFixed(2)}), ${cpuRatio.toFixed(2)} CPU`);
       if (ratio > BUDGET.ratio) over.push(`synth --all takes ${ratio.toFixed(2)} of the peer's time (budget ${BUDGET.ratio.toFixed(2)})`);
     } else {
       console.log(`ratio: not measured (${"missing" in peerState ? peerState.missing : "no peer"}); --enforce checks the other budgets only`);
