@@ -5,11 +5,12 @@ import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
 import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
 
-const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
+const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), ...optionalAddonsForNodes, new DestroyCleanup()] as const;
 
 export const baselineSettings = z
   .strictObject({

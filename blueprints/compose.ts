@@ -174,6 +174,8 @@ export function composeCluster(
   const side = (computeResources: readonly ITerraformDependable[]): ClusterSide => ({
     ...facts,
     identity,
+    network,
+    clusterSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
     kubernetesVersion: cluster.kubernetesVersion,
     computeResources,
     versionForCluster: (key) => {

@@ -21,6 +21,7 @@ import {
   nvidiaGpuOf,
 } from "../modules/nvidia-gpus";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
 import {
@@ -49,6 +50,7 @@ const gpuAddons = [
   new NvidiaDevicePlugin(),
   new EfaDevicePlugin(),
   new DcgmExporter(),
+  ...optionalAddonsForNodes,
   new DestroyCleanup(),
 ] as const;
 

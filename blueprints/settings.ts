@@ -2,7 +2,7 @@ import { z } from "zod";
 export { rejectedSetting as rejected } from "../modules/addons/contract";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
-import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT } from "../modules/rules";
 import { awsTags, checkSubnets, checkTaints, ec2InstanceType, nodeLabels, taintKey, taintValue } from "./aws-input-settings";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 import { settingsErrorMap } from "./settings-messages";
@@ -14,12 +14,8 @@ import { settingsErrorMap } from "./settings-messages";
 
 const clusterName = z.string().regex(new RegExp(CLUSTER_NAME_PATTERN), CLUSTER_NAME_RULE_TEXT);
 
-export const logRetentionDays = z
-  .number()
-  .int()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-  });
+import { logRetentionDays } from "../modules/addons/log-retention";
+export { logRetentionDays };
 
 const ipv4Cidr = z.string().refine((c) => parseIpv4Cidr(c) !== undefined, {
   message: "must be an IPv4 CIDR block such as 10.0.0.0/16 (address bits beyond the prefix must be zero)",

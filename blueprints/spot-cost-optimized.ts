@@ -8,6 +8,7 @@ import { MetricsServer } from "../modules/addons/metrics-server";
 import { NAME_PREFIX_SUFFIX_LENGTH } from "../modules/aws-limits";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
 import { checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
@@ -81,6 +82,7 @@ const spotAddons = [
     },
   }),
   new MetricsServer(),
+  ...optionalAddonsForNodes,
   new DestroyCleanup(),
 ] as const;
 

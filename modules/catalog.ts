@@ -109,6 +109,20 @@ export const eksAddonVersions = {
   vpcCni: "v1.22.4-eksbuild.3",
   eksPodIdentityAgent: "v1.3.10-eksbuild.3",
   awsEbsCsiDriver: "v1.63.1-eksbuild.1",
+  /**
+   * Opt-in add-ons (storage and observability). aws-efs-csi-driver and amazon-cloudwatch-observability: the
+   * versions a public EKS configuration pinned in 2026 next to this catalog's vpc-cni and Pod Identity agent
+   * pins (v6.4.0-eksbuild.1 was also "the default build for 1.36" in a public run log of 2026-08-08). EFS CSI
+   * driver 3.4.0 is upstream's v3.4.0 (kubernetes-sigs/aws-efs-csi-driver CHANGELOG-3.x.md; v3.4.1 followed);
+   * the CloudWatch add-on 6.4.0 is chart amazon-cloudwatch-observability 6.4.0 (aws-observability/helm-charts
+   * RELEASE_NOTES, 2026-07-21), whose values.yaml has the `containerInsights`, `applicationSignals` and
+   * `containerLogs` switches the module sets. aws-fsx-csi-driver v1.9.0-eksbuild.1: upstream v1.9.0
+   * (kubernetes-sigs/aws-fsx-csi-driver tag v1.9.0, 2026-04-20; chart appVersion 1.9.0), pinned by a public
+   * 2026 configuration.
+   */
+  awsEfsCsiDriver: "v3.4.0-eksbuild.1",
+  awsFsxCsiDriver: "v1.9.0-eksbuild.1",
+  amazonCloudwatchObservability: "v6.4.0-eksbuild.1",
 } as const;
 
 export interface HelmChart {

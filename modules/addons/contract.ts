@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { z } from "zod";
+import { NetworkRefs } from "../network";
 import { NodeGroupVariable } from "../node-groups";
 import { ClusterIdentityRefs, WorkloadIdentity } from "../workload-identity";
 import { AddonContext } from "./context";
@@ -47,6 +48,10 @@ export interface BlueprintFacts {
 /** The cluster module, as an add-on sees it. */
 export interface ClusterSide extends BlueprintFacts {
   readonly identity: ClusterIdentityRefs;
+  /** The cluster's VPC and the private subnets its workloads run in (file system mount targets, scrapers). */
+  readonly network: Pick<NetworkRefs, "vpcId" | "privateSubnetIds">;
+  /** The security group EKS creates for the cluster; managed nodes and Fargate pods carry it too. */
+  readonly clusterSecurityGroupId: string;
   /** `var.kubernetes_version`, as a token. */
   readonly kubernetesVersion: string;
   /** The compute the add-on's pods run on; `afterCompute` add-ons depend on it. */
