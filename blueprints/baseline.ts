@@ -3,13 +3,21 @@ import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-c
 import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
+import { Karpenter } from "../modules/addons/karpenter";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+import { autoscalerSetting, checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
 
-const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
+const baselineAddons = [
+  ...eksAddonsForNodes,
+  new AwsLoadBalancerController(),
+  new ClusterAutoscaler(),
+  new Karpenter(),
+  new MetricsServer(),
+  new DestroyCleanup(),
+] as const;
 
 export const baselineSettings = z
   .strictObject({
@@ -19,6 +27,7 @@ export const baselineSettings = z
     nodeGroups: nodeGroups.prefault({
       general: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
     }),
+    autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(baselineAddons),
   })
   .superRefine(checkNetworkRules);
@@ -72,6 +81,6 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups)),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler),
   buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
 };

@@ -45,6 +45,7 @@ export function clusterSide(
       partition: "aws",
       tags: {},
     },
+    clusterSecurityGroupId: "sg-0123456789abcdef0",
     kubernetesVersion: "1.35",
     computeResources,
     versionForCluster: (key) => `version-of-${key}`,
