@@ -42,7 +42,7 @@ export const baseline: Blueprint<typeof baselineSettings> = {
     "EKS control plane (private endpoint, KMS secrets encryption, access entries, all control-plane logs)",
     "managed node groups (AL2023, IMDSv2, encrypted gp3)",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
-    "Helm: AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (or Karpenter: `autoscaler: karpenter`), metrics-server; default gp3 StorageClass",
   ],
   whenToUse:
     "Start here for most workloads. Pick spot-cost-optimized when interruptible capacity is acceptable, fargate-only to run no nodes, gpu for NVIDIA workloads.",

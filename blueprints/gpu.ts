@@ -211,7 +211,7 @@ export const gpu: Blueprint<typeof gpuSettings> = {
     "managed node groups: CPU \"system\" (on-demand) and GPU groups on AL2023 NVIDIA (or Bottlerocket NVIDIA) AMIs, tainted nvidia.com/gpu, 200 GiB encrypted root volumes, scaling from zero",
     "Cluster Autoscaler node-template tags (labels, taint, nvidia.com/gpu count) on the GPU groups' Auto Scaling groups",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
-    "Helm: NVIDIA device plugin (GPU nodes only), optional DCGM exporter, AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+    "Helm: NVIDIA device plugin (GPU nodes only), optional DCGM exporter, AWS Load Balancer Controller, Cluster Autoscaler (or Karpenter with an on-demand and a GPU NodePool: `autoscaler: karpenter`), metrics-server; default gp3 StorageClass",
     "optional EFA per GPU group (p4d/p5 and other EFA types): EFA interfaces on every network card, a cluster placement group, the private subnet of one zone offering the type, an EFA security group, the AWS EFA device plugin",
   ],
   whenToUse:

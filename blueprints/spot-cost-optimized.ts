@@ -170,7 +170,7 @@ export const spotCostOptimized: Blueprint<typeof spotCostOptimizedSettings> = {
     "EKS control plane (private endpoint, KMS secrets encryption, access entries, all control-plane logs)",
     "managed node groups: on-demand \"system\" (tainted CriticalAddonsOnly) and SPOT \"spot-x86\" over six instance types; optional Graviton \"spot-arm64\"",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS (on system nodes), Pod Identity agent, EBS CSI",
-    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (priority expander, Spot tuning), metrics-server, all on system nodes; default gp3 StorageClass",
+    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (priority expander, Spot tuning; or Karpenter, Spot with On-Demand fallback: `autoscaler: karpenter`), metrics-server, all on system nodes; default gp3 StorageClass",
   ],
   whenToUse:
     "Pick it for stateless, replicated, interruption-tolerant workloads (web services, queue workers, CI, batch). Stay on baseline for stateful or single-replica workloads.",
