@@ -1,5 +1,6 @@
 import { z } from "zod";
 export { rejectedSetting as rejected } from "../modules/addons/contract";
+import { AUTOSCALERS } from "../modules/addons/contract";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
 import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT } from "../modules/rules";
@@ -195,6 +196,13 @@ export const nodeGroups = z.record(z.string(), nodeGroupSettings).superRefine((g
 });
 
 /** Settings every blueprint shares. */
+/**
+ * What scales the nodes of a node-group blueprint. Default cluster-autoscaler (resizes the managed node groups).
+ * karpenter: Karpenter launches nodes for pending pods from its NodePools instead; the managed node groups
+ * keep their sizes and run the controllers, Karpenter included.
+ */
+export const autoscalerSetting = z.enum(AUTOSCALERS).default("cluster-autoscaler");
+
 export const commonSettingsShape = {
   /** Default: the blueprint's name. */
   clusterName,

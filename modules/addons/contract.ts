@@ -33,6 +33,10 @@ export class Handoff {
   ) {}
 }
 
+/** What scales a node-group blueprint's nodes: the Cluster Autoscaler (node groups) or Karpenter (its own nodes). */
+export const AUTOSCALERS = ["cluster-autoscaler", "karpenter"] as const;
+export type Autoscaler = (typeof AUTOSCALERS)[number];
+
 /** What an add-on may know about the blueprint it is part of, on either side. Decided at synth time. */
 export interface BlueprintFacts {
   /** `nodes` for EC2 node groups, `fargate` for a Fargate-only data plane. */
@@ -43,6 +47,8 @@ export interface BlueprintFacts {
   readonly workloadIdentity: WorkloadIdentity;
   /** Where cluster-critical add-ons run (system nodes). Undefined: anywhere. */
   readonly systemPlacement?: Placement;
+  /** What scales the nodes (setting `autoscaler` of node-group blueprints). Undefined: nothing (Fargate). */
+  readonly autoscaler?: Autoscaler;
 }
 
 /** The cluster module, as an add-on sees it. */
