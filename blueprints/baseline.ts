@@ -7,13 +7,15 @@ import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+import { Calico } from "../modules/addons/calico";
+import { checkNetworkRules, checkPodNetworking, commonSettingsShape, nodeGroups, nodePodNetworking, podNetworkingShape } from "./settings";
 
-const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
+const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new Calico(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
 
 export const baselineSettings = z
   .strictObject({
     ...commonSettingsShape,
+    ...podNetworkingShape,
     clusterName: commonSettingsShape.clusterName.default("baseline"),
     /** Default: one on-demand group "general" of 2–6 two-vCPU nodes across three instance families. */
     nodeGroups: nodeGroups.prefault({
@@ -21,7 +23,10 @@ export const baselineSettings = z
     }),
     addons: addonSettingsSchema(baselineAddons),
   })
-  .superRefine(checkNetworkRules);
+  .superRefine((s, ctx) => {
+    checkNetworkRules(s, ctx);
+    checkPodNetworking(s, ctx);
+  });
 
 export type BaselineSettings = z.output<typeof baselineSettings>;
 
@@ -72,6 +77,6 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups)),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), nodePodNetworking(settings)),
   buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
 };

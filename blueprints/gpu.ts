@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Calico } from "../modules/addons/calico";
 import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
 import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
@@ -28,6 +29,9 @@ import {
   checkNodeGroupNames,
   checkNodeGroupSizes,
   commonSettingsShape,
+  checkPodNetworking,
+  nodePodNetworking,
+  podNetworkingShape,
   nodeDiskSizeGiB,
   nodeGroupShape,
   NodeGroupSettings,
@@ -44,6 +48,7 @@ export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
 const gpuAddons = [
   ...eksAddonsForNodes,
   new AwsLoadBalancerController(),
+  new Calico(),
   new ClusterAutoscaler(),
   new MetricsServer(),
   new NvidiaDevicePlugin(),
@@ -126,6 +131,7 @@ export type GpuNodeGroupSettings = z.output<typeof gpuNodeGroup>;
 export const gpuSettings = z
   .strictObject({
     ...commonSettingsShape,
+    ...podNetworkingShape,
     clusterName: commonSettingsShape.clusterName.default("gpu"),
     /** CPU node groups. Default: "system", 2–4 on-demand 2-vCPU nodes for add-ons and CPU workloads. */
     nodeGroups: nodeGroups.prefault({
@@ -144,6 +150,7 @@ export const gpuSettings = z
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
+    checkPodNetworking({ ...s, nodeGroups: { ...s.nodeGroups, ...s.gpuNodeGroups } }, ctx);
     for (const name of Object.keys(s.gpuNodeGroups)) {
       if (name in s.nodeGroups) {
         ctx.addIssue({ code: "custom", path: ["gpuNodeGroups", name], message: `${name} is also a CPU node group; node group names must be unique` });
@@ -282,7 +289,7 @@ keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a
   settings: gpuSettings,
 
   addons: gpuAddons,
-  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings)),
+  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings), nodePodNetworking(settings)),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, gpuClusterNodeGroups(settings), scope, {
       nodeTemplateTags: true,

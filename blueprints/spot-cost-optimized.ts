@@ -10,7 +10,8 @@ import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
+import { Calico } from "../modules/addons/calico";
+import { checkNetworkRules, checkPodNetworking, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups, nodePodNetworking, podNetworkingShape } from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
 export const SYSTEM_LABEL = { key: "node-role", value: "system" } as const;
@@ -68,6 +69,7 @@ function checkSpotGroups(groups: Record<string, NodeGroupSettings>, ctx: z.Refin
 const spotAddons = [
   ...eksAddonsForNodes,
   new AwsLoadBalancerController(),
+  new Calico(),
   new ClusterAutoscaler({
     // Graviton Spot first, then x86 Spot, then on-demand groups; idle Spot nodes go quickly.
     defaults: { expander: "priority", scaleDownUnneededTime: "5m" },
@@ -97,6 +99,7 @@ const gravitonGroup: z.input<typeof nodeGroups>[string] = {
 export const spotCostOptimizedSettings = z
   .strictObject({
     ...commonSettingsShape,
+    ...podNetworkingShape,
     clusterName: commonSettingsShape.clusterName.default("spot-cost-optimized"),
     /**
      * Default: "system", two on-demand nodes tainted for cluster-critical add-ons, and "spot-x86", 1–20
@@ -138,6 +141,7 @@ export const spotCostOptimizedSettings = z
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
+    checkPodNetworking(s, ctx);
     checkSpotGroups(s.nodeGroups, ctx);
   });
 
@@ -238,7 +242,7 @@ What stays your job:
 `,
   settings: spotCostOptimizedSettings,
   addons: spotAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), SYSTEM_PLACEMENT),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), nodePodNetworking(settings), SYSTEM_PLACEMENT),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { nodeTemplateTags: true }),
 };

@@ -5,6 +5,8 @@ import { Addon, BlueprintFacts, ClusterSide } from "./addons/contract";
 import { setModuleFile } from "./blueprint-stack";
 import { eksAddonVersions, KubernetesRelease, kubernetesReleases } from "./catalog";
 import { WorkloadIdentity, WorkloadRole } from "./workload-identity";
+import { IamPolicyDocument } from "./iam-policy-document";
+import { vpcCniConfiguration, vpcCniIpv6Policy } from "./pod-networking";
 
 /**
  * Conflict resolution, chosen deliberately: on create, take over fields a self-managed install may
@@ -22,7 +24,10 @@ export interface EksAddonRole {
   readonly serviceAccount: string;
   /** IRSA sets the add-on's service account role; Pod Identity adds an association to the add-on itself. */
   readonly identity: WorkloadIdentity;
-  readonly managedPolicies: readonly string[];
+  /** AWS managed policies by name, for the blueprint's facts. */
+  readonly managedPolicies: readonly string[] | ((facts: BlueprintFacts) => readonly string[]);
+  /** A customer-managed policy where AWS publishes none. Default none. */
+  readonly policy?: (side: ClusterSide) => IamPolicyDocument | undefined;
   readonly outputName: string;
 }
 
@@ -54,11 +59,12 @@ export const eksAddons = {
       description: "Lets the VPC CNI (aws-node) manage network interfaces and IP addresses.",
       serviceAccount: "aws-node",
       identity: "irsa",
-      managedPolicies: ["AmazonEKS_CNI_Policy"],
+      // AmazonEKS_CNI_Policy grants the IPv4 actions only; IPv6 clusters get the documented IPv6 policy instead.
+      managedPolicies: (facts) => (facts.networking.ipFamily === "ipv6" ? [] : ["AmazonEKS_CNI_Policy"]),
+      policy: (side) => (side.networking.ipFamily === "ipv6" ? vpcCniIpv6Policy(side.identity.partition) : undefined),
       outputName: "vpc_cni_role_arn",
     },
-    // Network policy enforcement runs in the aws-node DaemonSet, which never runs on Fargate.
-    configuration: (facts) => (facts.compute === "nodes" ? { enableNetworkPolicy: "true" } : undefined),
+    configuration: (facts) => vpcCniConfiguration(facts.networking, facts.compute),
   },
   kube_proxy: { addonName: "kube-proxy", version: { followsKubernetes: "kubeProxy" }, phase: "beforeCompute" },
   eks_pod_identity_agent: { addonName: "eks-pod-identity-agent", version: eksAddonVersions.eksPodIdentityAgent, phase: "beforeCompute" },
@@ -131,7 +137,8 @@ export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addo
         serviceAccount: d.role.serviceAccount,
         identity: d.role.identity,
         cluster: side.identity,
-        managedPolicies: d.role.managedPolicies,
+        managedPolicies: typeof d.role.managedPolicies === "function" ? d.role.managedPolicies(side) : d.role.managedPolicies,
+        policy: d.role.policy?.(side),
         // The add-on declares its own association.
         associate: false,
         outputName: d.role.outputName,
@@ -148,7 +155,7 @@ export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addo
       ...RESOLVE_CONFLICTS,
       tags: side.identity.tags,
       // The role's policies must be attached before the add-on's pods first call AWS.
-      dependsOn: nonEmpty([...(role?.serviceRole.attachments ?? []), ...(d.phase === "afterCompute" ? side.computeResources : [])]),
+      dependsOn: nonEmpty([...(role?.serviceRole.attachments ?? []), ...(role?.policyAttachment ? [role.policyAttachment] : []), ...(d.phase === "afterCompute" ? side.computeResources : [])]),
     });
     return [addon];
   }

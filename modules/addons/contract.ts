@@ -5,6 +5,7 @@ import { NodeGroupVariable } from "../node-groups";
 import { ClusterIdentityRefs, WorkloadIdentity } from "../workload-identity";
 import { AddonContext } from "./context";
 import { Placement } from "./helm-release";
+import { PodNetworking } from "../pod-networking";
 
 /**
  * The add-on contract. An add-on is one file: a subclass of `Addon` that declares
@@ -42,6 +43,8 @@ export interface BlueprintFacts {
   readonly workloadIdentity: WorkloadIdentity;
   /** Where cluster-critical add-ons run (system nodes). Undefined: anywhere. */
   readonly systemPlacement?: Placement;
+  /** IP family, NetworkPolicy engine and VPC CNI modes. */
+  readonly networking: PodNetworking;
 }
 
 /** The cluster module, as an add-on sees it. */
