@@ -140,7 +140,7 @@ export class TeamAccess extends Construct {
         },
         { condition: `alltrue([for t in values(${v}) : contains(${JSON.stringify(Object.keys(TEAM_ACCESS_POLICIES))}, t.access)])`, message: "application_teams: access must be \"edit\" or \"view\"." },
         {
-          condition: `alltrue([for t in values(${v}) : t.pod_identity == null || (can(regex(${JSON.stringify(SERVICE_ACCOUNT_PATTERN)}, t.pod_identity.service_account)) && alltrue([for p in t.pod_identity.policy_arns : can(regex(${JSON.stringify(POLICY_ARN_PATTERN)}, p))]))])`,
+          condition: `alltrue([for t in values(${v}) : t.pod_identity == null ? true : can(regex(${JSON.stringify(SERVICE_ACCOUNT_PATTERN)}, t.pod_identity.service_account)) && alltrue([for p in t.pod_identity.policy_arns : can(regex(${JSON.stringify(POLICY_ARN_PATTERN)}, p))])])`,
           message: "application_teams: pod_identity.service_account must be a service account name and pod_identity.policy_arns IAM policy ARNs.",
         },
       ],
