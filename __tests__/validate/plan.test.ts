@@ -75,12 +75,11 @@ describe("generated modules", () => {
     expect(keys("aws_subnet.private")).toEqual([0, 1, 2]);
     expect(keys("aws_eks_node_group.this")).toEqual(["general"]);
     expect(keys("aws_launch_template.node")).toEqual(["general"]);
-    // for_each over toset(concat(admin_principal_arns = [], [session issuer ARN])): the data-source placeholder.
-    expect(keys("aws_eks_access_entry.admin")).toEqual([api.PLACEHOLDER.roleArn]);
-    expect(keys("aws_eks_access_policy_association.admin")).toEqual([api.PLACEHOLDER.roleArn]);
-    expect(r!.changes.find((c) => c.resource === "aws_eks_access_entry.admin")?.address).toBe(
-      'aws_eks_access_entry.admin["arn:aws:iam::123456789012:role/example"]',
-    );
+    // The creator (the session issuer: the data-source placeholder) is recorded once; the explicit admins
+    // (admin_principal_arns = []) leave it out, so no principal gets two entries.
+    expect(keys("aws_eks_access_entry.cluster_creator")).toEqual([0]);
+    expect(keys("aws_eks_access_policy_association.cluster_creator")).toEqual([0]);
+    expect(keys("aws_eks_access_entry.admin")).toEqual([]);
     expect(r!.changes.every((c) => c.action === "create")).toBe(true);
     expect(r!.variables).toEqual({}); // every variable has a default
   });
