@@ -9,11 +9,13 @@ import { Blueprint } from "./blueprint";
 import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { autoscalerSetting, checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+import { Calico } from "../modules/addons/calico";
+import { autoscalerSetting, checkNetworkRules, checkPodNetworking, commonSettingsShape, nodeGroups, nodePodNetworking, podNetworkingShape } from "./settings";
 
 const baselineAddons = [
   ...eksAddonsForNodes,
   new AwsLoadBalancerController(),
+  new Calico(),
   new ClusterAutoscaler(),
   new Karpenter(),
   new MetricsServer(),
@@ -24,6 +26,7 @@ const baselineAddons = [
 export const baselineSettings = z
   .strictObject({
     ...commonSettingsShape,
+    ...podNetworkingShape,
     clusterName: commonSettingsShape.clusterName.default("baseline"),
     /** Default: one on-demand group "general" of 2–6 two-vCPU nodes across three instance families. */
     nodeGroups: nodeGroups.prefault({
@@ -32,7 +35,10 @@ export const baselineSettings = z
     autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(baselineAddons),
   })
-  .superRefine(checkNetworkRules);
+  .superRefine((s, ctx) => {
+    checkNetworkRules(s, ctx);
+    checkPodNetworking(s, ctx);
+  });
 
 export type BaselineSettings = z.output<typeof baselineSettings>;
 
@@ -83,6 +89,6 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, nodePodNetworking(settings)),
   buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
 };

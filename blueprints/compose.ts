@@ -15,6 +15,9 @@ import { moduleVariable } from "../modules/terraform";
 import { eksAddonVersionsLocal, EksManagedAddon } from "../modules/eks-addons";
 import { ClusterIdentityRefs } from "../modules/workload-identity";
 import { karpenterDiscoveryTags } from "../modules/addons/karpenter";
+import { PodNetworking } from "../modules/pod-networking";
+import { TeamAccess, TeamNamespaces } from "../modules/teams";
+import { teamAccessVariables, teamNamespaceVariables } from "./teams-settings";
 import { AddonInputs, Blueprint, BlueprintSettings } from "./blueprint";
 import { CommonSettings, NodeGroupSettings } from "./settings";
 
@@ -73,6 +76,7 @@ export function networkAndControlPlane(
   scope: Construct,
   settings: CommonSettings,
   inputs: ClusterInputs,
+  networking: PodNetworking,
   privateSubnetTags: Record<string, string> = {},
 ): { network: NetworkRefs; cluster: Cluster; identity: ClusterIdentityRefs } {
   const network: NetworkRefs =
@@ -87,7 +91,10 @@ export function networkAndControlPlane(
     supportType: settings.supportType,
     endpointPublicAccess: settings.endpoint.publicAccess,
     endpointPublicAccessCidrs: settings.endpoint.publicAccessCidrs,
-    adminPrincipalArns: settings.adminPrincipalArns,
+    // The platform team's admins are cluster admins like any other.
+    adminPrincipalArns: [...new Set([...settings.adminPrincipalArns, ...settings.teams.platform.adminArns])],
+    ipFamily: networking.ipFamily,
+    podSecurityGroups: networking.podSecurityGroups,
     clusterCreatorAdmin: settings.clusterCreatorAdmin,
     logRetentionDays: settings.controlPlaneLogRetentionDays,
   });
@@ -101,10 +108,7 @@ export function networkAndControlPlane(
   const networkOutputs = new Construct(scope, "network_outputs");
   for (const [name, value, description] of outputs) new TerraformOutput(networkOutputs, name, { value, description });
 
-  return {
-    network,
-    cluster,
-    identity: {
+  const identity: ClusterIdentityRefs = {
       // The cluster resource's name, not the variable: roles and associations then wait for the cluster.
       clusterName: cluster.cluster.name,
       clusterArn: cluster.cluster.arn,
@@ -115,8 +119,12 @@ export function networkAndControlPlane(
       oidcIssuer: cluster.oidcIssuer,
       partition: inputs.partition,
       tags: inputs.tags,
-    },
   };
+  // Only with teams configured, so clusters without teams keep their module as it was.
+  if (Object.keys(settings.teams.applications).length > 0) {
+    new TeamAccess(scope, "teams", { teams: teamAccessVariables(settings.teams), identity, adminVariable: cluster.adminVariable });
+  }
+  return { network, cluster, identity };
 }
 
 const TAINT_EFFECT_API: Record<NodeGroupSettings["taints"][number]["effect"], string> = {
@@ -163,7 +171,7 @@ export function composeCluster(
   inputs: ClusterInputs,
 ): ReadonlyMap<Handoff, string> {
   const facts = blueprint.facts(settings);
-  const { network, cluster, identity } = networkAndControlPlane(stack, settings, inputs, karpenterDiscoveryTags(facts, inputs.clusterName));
+  const { network, cluster, identity } = networkAndControlPlane(stack, settings, inputs, facts.networking, karpenterDiscoveryTags(facts, inputs.clusterName));
   const addons = enabledAddons(blueprint, settings, facts);
   const handoffs = new Map<Handoff, string>();
   const handOff = (handoff: Handoff, value: string) => {
@@ -206,6 +214,7 @@ export function composeCluster(
 export function composeAddons(stack: BlueprintStack, blueprint: Blueprint, settings: BlueprintSettings, inputs: AddonInputs): void {
   const context = new AddonContext(stack, "context", { clusterName: inputs.clusterName });
   const facts = blueprint.facts(settings);
+  if (Object.keys(settings.teams.applications).length > 0) new TeamNamespaces(stack, "teams", { teams: teamNamespaceVariables(settings.teams) });
   const built = new Map<AnyAddon, ITerraformDependable[]>();
   const addons = enabledAddons(blueprint, settings, facts);
   addons.forEach((addon, i) => {

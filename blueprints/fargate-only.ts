@@ -9,7 +9,8 @@ import { FARGATE_LOG_GROUP_NAME, FARGATE_PROFILE_NAME_PATTERN, FargateProfiles, 
 import { selectorLabels } from "./aws-input-settings";
 import { Blueprint } from "./blueprint";
 import { optionalAddonsForFargate, rejectedOnFargate } from "./optional-addons";
-import { checkNetworkRules, commonSettingsShape, logRetentionDays, rejected } from "./settings";
+import { checkNetworkRules, commonSettingsShape, ipFamilyOf, logRetentionDays, rejected } from "./settings";
+import { fargatePodNetworking } from "../modules/pod-networking";
 
 /** Kubernetes namespace names, with the `*` and `?` wildcards Fargate selectors accept. */
 const namespaceSelector = z
@@ -60,6 +61,8 @@ export const fargateOnlySettings = z
     ...commonSettingsShape,
     clusterName: commonSettingsShape.clusterName.default("fargate-only"),
     nodeGroups: rejected("fargate-only runs no EC2 nodes; choose which pods run on Fargate with fargateProfiles"),
+    networkPolicy: rejected("Fargate pods have no NetworkPolicy engine: neither the VPC CNI's agent nor Calico runs on Fargate"),
+    vpcCni: rejected("the VPC CNI runs on EC2 nodes only; Fargate assigns one address per pod itself"),
     /** Default: kube-system, plus an "applications" profile for the default namespace and every app-* namespace. */
     fargateProfiles: fargateProfiles.prefault({
       "kube-system": { selectors: [{ namespace: "kube-system" }] },
@@ -153,7 +156,7 @@ capacity, DaemonSets or system reservations: it wins for small or spiky clusters
   settings: fargateOnlySettings,
 
   addons: fargateAddons,
-  facts: () => ({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" }),
+  facts: (settings) => ({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa", networking: fargatePodNetworking(ipFamilyOf(settings.network)) }),
 
   buildCompute(stack, settings, { inputs, network, cluster, identity, handOff }) {
     const fargate = new FargateProfiles(stack, "fargate", {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Calico } from "../modules/addons/calico";
 import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-controller";
 import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
@@ -30,6 +31,9 @@ import {
   checkNodeGroupNames,
   checkNodeGroupSizes,
   commonSettingsShape,
+  checkPodNetworking,
+  nodePodNetworking,
+  podNetworkingShape,
   nodeDiskSizeGiB,
   nodeGroupShape,
   NodeGroupSettings,
@@ -47,6 +51,7 @@ export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
 const gpuAddons = [
   ...eksAddonsForNodes,
   new AwsLoadBalancerController(),
+  new Calico(),
   new ClusterAutoscaler(),
   new Karpenter({ pools: [generalPurposePool(["on-demand"]), karpenterGpuPool()] }),
   new MetricsServer(),
@@ -151,6 +156,7 @@ export type GpuNodeGroupSettings = z.output<typeof gpuNodeGroup>;
 export const gpuSettings = z
   .strictObject({
     ...commonSettingsShape,
+    ...podNetworkingShape,
     clusterName: commonSettingsShape.clusterName.default("gpu"),
     /** CPU node groups. Default: "system", 2–4 on-demand 2-vCPU nodes for add-ons and CPU workloads. */
     nodeGroups: nodeGroups.prefault({
@@ -170,6 +176,7 @@ export const gpuSettings = z
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
+    checkPodNetworking({ ...s, nodeGroups: { ...s.nodeGroups, ...s.gpuNodeGroups } }, ctx);
     for (const name of Object.keys(s.gpuNodeGroups)) {
       if (name in s.nodeGroups) {
         ctx.addIssue({ code: "custom", path: ["gpuNodeGroups", name], message: `${name} is also a CPU node group; node group names must be unique` });
@@ -308,7 +315,7 @@ keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a
   settings: gpuSettings,
 
   addons: gpuAddons,
-  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings), settings.autoscaler),
+  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings), settings.autoscaler, nodePodNetworking(settings)),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, gpuClusterNodeGroups(settings), scope, {
       nodeTemplateTags: true,

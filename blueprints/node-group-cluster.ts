@@ -7,6 +7,7 @@ import { EksManagedAddon } from "../modules/eks-addons";
 import { CreatedNetwork } from "../modules/network";
 import { NodeGroups, NodeGroupsProps, NodeGroupVariable } from "../modules/node-groups";
 import { ComputeScope } from "./blueprint";
+import { PodNetworking } from "../modules/pod-networking";
 
 /**
  * The compute shared by the blueprints that run EC2 managed node groups (baseline,
@@ -46,8 +47,13 @@ export function nodeGroupCompute(
 }
 
 /** Facts of a node-group blueprint: its node groups, Pod Identity, and where cluster-critical add-ons run. */
-export function nodeGroupFacts(nodeGroups: Record<string, NodeGroupVariable>, autoscaler: Autoscaler, systemPlacement?: Placement): BlueprintFacts {
-  return { compute: "nodes", nodeGroups, workloadIdentity: "podIdentity", systemPlacement, autoscaler };
+export function nodeGroupFacts(
+  nodeGroups: Record<string, NodeGroupVariable>,
+  autoscaler: Autoscaler,
+  networking: PodNetworking,
+  systemPlacement?: Placement,
+): BlueprintFacts {
+  return { compute: "nodes", nodeGroups, workloadIdentity: "podIdentity", systemPlacement, autoscaler, networking };
 }
 
 /** The EKS managed add-ons of every node-group blueprint, in the order the composition creates them. */

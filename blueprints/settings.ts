@@ -5,6 +5,8 @@ import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
 import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT } from "../modules/rules";
 import { awsTags, checkSubnets, checkTaints, ec2InstanceType, nodeLabels, taintKey, taintValue } from "./aws-input-settings";
+import { iamPrincipalArn, teams } from "./teams-settings";
+import { IP_FAMILIES, lacksTrunking, NETWORK_POLICY_ENGINES, PodNetworking } from "../modules/pod-networking";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 import { settingsErrorMap } from "./settings-messages";
 
@@ -24,12 +26,6 @@ const ipv4Cidr = z.string().refine((c) => parseIpv4Cidr(c) !== undefined, {
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region code such as us-east-1");
 
-const iamPrincipalArn = z
-  .string()
-  .regex(
-    /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/,
-    "must be the ARN of an IAM role or user, e.g. arn:aws:iam::123456789012:role/platform-admins",
-  );
 
 const vpcCidr = ipv4Cidr.refine(
   (c) => {
@@ -57,6 +53,11 @@ const createdNetwork = z.strictObject({
   intraSubnets: z.boolean().default(true),
   /** Default 90 days of VPC flow logs in CloudWatch Logs. */
   flowLogRetentionDays: logRetentionDays.default(90),
+  /**
+   * Default "ipv4". "ipv6": the VPC also gets an Amazon-provided IPv6 /56 (a /64 per subnet), private subnets
+   * an egress-only internet gateway, and pods and services IPv6 addresses (EKS fixes the family at creation).
+   */
+  ipFamily: z.enum(IP_FAMILIES).default("ipv4"),
 });
 
 const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "must be a subnet id such as subnet-0123456789abcdef0");
@@ -230,7 +231,56 @@ export const commonSettingsShape = {
   controlPlaneLogRetentionDays: logRetentionDays.default(90),
   /** Tags on every AWS resource. Default none. */
   tags: awsTags.default({}),
+  /** Platform team (cluster admins) and application teams (a namespace each, scoped access). Default none. */
+  teams,
 } as const;
+
+/** Settings of the blueprints whose pods run on EC2 nodes through the VPC CNI. */
+export const podNetworkingShape = {
+  /** Default "vpc-cni" (the VPC CNI's own agent enforces NetworkPolicies); "calico": Calico in policy-only mode; "none". */
+  networkPolicy: z.enum(NETWORK_POLICY_ENGINES).default("vpc-cni"),
+  vpcCni: z
+    .strictObject({
+      /** Default false. True: nodes take /28 prefixes per ENI slot, so far more pods fit on a node (IPv4 only; IPv6 always does). */
+      prefixDelegation: z.boolean().default(false),
+      /** Default 1: free /28 prefixes kept attached per node with prefix delegation. */
+      warmPrefixTarget: z.number().int().min(0).max(16).default(1),
+      /** Default false. True: security groups for pods (ENI trunking; the cluster role gets AmazonEKSVPCResourceController). */
+      podSecurityGroups: z.boolean().default(false),
+    })
+    .prefault({}),
+} as const;
+
+/** Pod networking of a node blueprint from its settings. */
+export function nodePodNetworking(s: { network: z.output<typeof network>; networkPolicy: PodNetworking["networkPolicy"]; vpcCni: z.output<typeof podNetworkingShape.vpcCni> }): PodNetworking {
+  return { ipFamily: ipFamilyOf(s.network), networkPolicy: s.networkPolicy, ...s.vpcCni };
+}
+
+export function ipFamilyOf(n: z.output<typeof network>): PodNetworking["ipFamily"] {
+  return n.mode === "create" ? n.ipFamily : "ipv4";
+}
+
+/** Cross-field rules of pod networking: trunking needs instance types that have it. */
+export function checkPodNetworking(
+  s: { vpcCni: { podSecurityGroups: boolean; prefixDelegation: boolean }; network: z.output<typeof network>; nodeGroups: Record<string, { instanceTypes: readonly string[] }> },
+  ctx: z.RefinementCtx,
+): void {
+  if (s.vpcCni.podSecurityGroups) {
+    for (const [name, g] of Object.entries(s.nodeGroups)) {
+      const without = g.instanceTypes.filter(lacksTrunking);
+      if (without.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodeGroups", name, "instanceTypes"],
+          message: `${without.join(", ")}: the t family has no ENI trunking, which vpcCni.podSecurityGroups needs; choose e.g. m6i/m7i/c6i types`,
+        });
+      }
+    }
+  }
+  if (s.vpcCni.prefixDelegation && ipFamilyOf(s.network) === "ipv6") {
+    ctx.addIssue({ code: "custom", path: ["vpcCni", "prefixDelegation"], message: "has no effect with network.ipFamily ipv6: IPv6 clusters always assign prefixes; remove it" });
+  }
+}
 
 const commonSettings = z.strictObject({ ...commonSettingsShape, clusterName: z.string() });
 /** The parsed settings every blueprint has (its own schema adds node groups, add-on tuning, …). */
@@ -241,9 +291,27 @@ export type CommonSettings = z.output<typeof commonSettings>;
  * endpoint allow-list, and with the VPC it would be reached from.
  */
 export function checkNetworkRules(
-  s: { network: z.output<typeof network>; endpoint: z.output<typeof endpoint>; kubernetesVersion: string; supportType: string },
+  s: {
+    network: z.output<typeof network>;
+    endpoint: z.output<typeof endpoint>;
+    kubernetesVersion: string;
+    supportType: string;
+    adminPrincipalArns: readonly string[];
+    teams: z.output<typeof teams>;
+  },
   ctx: z.RefinementCtx,
 ): void {
+  for (const [name, team] of Object.entries(s.teams.applications)) {
+    team.principalArns.forEach((arn, i) => {
+      if (s.adminPrincipalArns.includes(arn)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["teams", "applications", name, "principalArns", i],
+          message: `${arn} is in adminPrincipalArns, so already a cluster admin; EKS allows one access entry per principal`,
+        });
+      }
+    });
+  }
   if (s.supportType === "STANDARD" && (VERSIONS_NEEDING_EXTENDED_SUPPORT as readonly string[]).includes(s.kubernetesVersion)) {
     ctx.addIssue({ code: "custom", path: ["kubernetesVersion"], message: supportTypeRuleText(s.kubernetesVersion) });
   }

@@ -12,7 +12,18 @@ import { Blueprint } from "./blueprint";
 import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { autoscalerSetting, checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
+import { Calico } from "../modules/addons/calico";
+import {
+  autoscalerSetting,
+  checkNetworkRules,
+  checkPodNetworking,
+  commonSettingsShape,
+  isArmInstanceType,
+  NodeGroupSettings,
+  nodeGroups,
+  nodePodNetworking,
+  podNetworkingShape,
+} from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
 export const SYSTEM_LABEL = { key: "node-role", value: "system" } as const;
@@ -70,6 +81,7 @@ function checkSpotGroups(groups: Record<string, NodeGroupSettings>, ctx: z.Refin
 const spotAddons = [
   ...eksAddonsForNodes,
   new AwsLoadBalancerController(),
+  new Calico(),
   new ClusterAutoscaler({
     // Graviton Spot first, then x86 Spot, then on-demand groups; idle Spot nodes go quickly.
     defaults: { expander: "priority", scaleDownUnneededTime: "5m" },
@@ -102,6 +114,7 @@ const gravitonGroup: z.input<typeof nodeGroups>[string] = {
 export const spotCostOptimizedSettings = z
   .strictObject({
     ...commonSettingsShape,
+    ...podNetworkingShape,
     clusterName: commonSettingsShape.clusterName.default("spot-cost-optimized"),
     /**
      * Default: "system", two on-demand nodes tainted for cluster-critical add-ons, and "spot-x86", 1–20
@@ -144,6 +157,7 @@ export const spotCostOptimizedSettings = z
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
+    checkPodNetworking(s, ctx);
     checkSpotGroups(s.nodeGroups, ctx);
   });
 
@@ -244,7 +258,7 @@ What stays your job:
 `,
   settings: spotCostOptimizedSettings,
   addons: spotAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, SYSTEM_PLACEMENT),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, nodePodNetworking(settings), SYSTEM_PLACEMENT),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { nodeTemplateTags: true }),
 };

@@ -195,6 +195,20 @@ export const helmCharts = {
     version: "v0.5.29",
     appVersion: "v0.5.20",
   },
+  /**
+   * Tigera operator for Calico (node blueprints with `networkPolicy: calico`). v3.33.1: the release marked
+   * "Latest" on github.com/projectcalico/calico/releases/tag/v3.33.1 (2025-11-16), whose assets include the
+   * chart tigera-operator-v3.33.1.tgz; chart versions carry a leading "v" and equal the Calico version.
+   * The values set here (installation.*, apiServer/goldmane/whisker.enabled, nodeSelector, tolerations) are
+   * keys of charts/tigera-operator/values.yaml; `installation` (minus `enabled`) becomes the Installation's
+   * spec (templates/crs/custom-resources.yaml), and the chart's crds/ are installed before its templates.
+   */
+  tigeraOperator: {
+    repository: "https://docs.tigera.io/calico/charts",
+    chart: "tigera-operator",
+    version: "v3.33.1",
+    appVersion: "v3.33.1",
+  },
   /** DCGM exporter (gpu blueprint, optional). Chart 4.8.3 published by NVIDIA/dcgm-exporter#712 (tag 4.6.0-4.8.3). */
   dcgmExporter: {
     repository: "https://nvidia.github.io/dcgm-exporter/helm-charts",

@@ -14,6 +14,7 @@ import { kubernetesReleases, kubernetesVersions } from "./catalog";
 import { ServiceRole } from "./iam";
 import { accountAdministration, logGroupKey } from "./log-encryption";
 import { NetworkRefs } from "./network";
+import { IpFamily } from "./pod-networking";
 import { derivedName } from "./names";
 import { logRetentionRule, oneOfRule, SUPPORT_TYPES, SupportType, supportTypeRule } from "./rules";
 import { moduleVariable, ofType } from "./terraform";
@@ -45,6 +46,10 @@ export interface ClusterProps {
   readonly clusterCreatorAdmin: boolean;
   /** Default of `control_plane_log_retention_days`. */
   readonly logRetentionDays: number;
+  /** Address family of pods and services; fixed when the cluster is created. */
+  readonly ipFamily: IpFamily;
+  /** Security groups for pods: the cluster role then manages trunk and branch ENIs. */
+  readonly podSecurityGroups: boolean;
 }
 
 /**
@@ -59,6 +64,8 @@ export class Cluster extends Construct {
   /** Attached policies the cluster needs before it can be created (and must outlive it on destroy). */
   readonly clusterRole: ServiceRole;
   readonly kubernetesVersion: string;
+  /** Name of the `admin_principal_arns` variable, for rules that must not repeat its principals. */
+  readonly adminVariable: string;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -127,6 +134,7 @@ export class Cluster extends Construct {
         },
       ],
     });
+    this.adminVariable = admins.friendlyUniqueId;
     const creatorAdmin = moduleVariable(this, "cluster_creator_admin", {
       type: "bool",
       description: "Also grant cluster-admin to the IAM identity that applies this module, so the same identity can install the add-ons.",
@@ -144,7 +152,9 @@ export class Cluster extends Construct {
       name: derivedName(props.namePrefix, "-cluster", "iamRole"),
       description: "Assumed by the EKS control plane.",
       trust: { kind: "service", service: "eks.amazonaws.com" },
-      managedPolicies: ["AmazonEKSClusterPolicy"],
+      // Security groups for pods: EKS's VPC resource controller creates trunk and branch ENIs with the
+      // cluster role (EKS user guide, "Configure ... for security groups for Amazon EKS Pods", step 2).
+      managedPolicies: ["AmazonEKSClusterPolicy", ...(props.podSecurityGroups ? ["AmazonEKSVPCResourceController"] : [])],
       tags: props.tags,
       partition: props.partition,
     });
@@ -211,6 +221,8 @@ export class Cluster extends Construct {
         ),
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
+      // IPv6: pods and services get IPv6 addresses (EKS assigns the service range); absent means IPv4.
+      kubernetesNetworkConfig: props.ipFamily === "ipv6" ? { ipFamily: "ipv6" } : undefined,
       // STANDARD by default: a cluster left behind is upgraded rather than billed for extended support.
       upgradePolicy: { supportType: supportType.stringValue },
       tags: props.tags,

@@ -7,6 +7,7 @@ import { eksAddonVersions, KubernetesRelease, kubernetesReleases } from "./catal
 import { IamPolicyDocument } from "./iam-policy-document";
 import { fsxCsiDriverPolicy } from "./addons/fsx-csi-driver-iam-policy";
 import { WorkloadIdentity, WorkloadRole } from "./workload-identity";
+import { vpcCniConfiguration, vpcCniIpv6Policy } from "./pod-networking";
 
 /**
  * Conflict resolution, chosen deliberately: on create, take over fields a self-managed install may
@@ -26,9 +27,10 @@ export interface EksAddonRole {
   readonly namespace?: string;
   /** IRSA sets the add-on's service account role; Pod Identity adds an association to the add-on itself. */
   readonly identity: WorkloadIdentity;
-  readonly managedPolicies: readonly string[];
-  /** A customer-managed policy (upstream's published least-privilege policy), for the partition. Default none. */
-  readonly policy?: (partition: string) => IamPolicyDocument;
+  /** AWS managed policies by name, for the blueprint's facts. */
+  readonly managedPolicies: readonly string[] | ((facts: BlueprintFacts) => readonly string[]);
+  /** A customer-managed policy where AWS publishes none. Default none. */
+  readonly policy?: (side: ClusterSide) => IamPolicyDocument | undefined;
   readonly outputName: string;
 }
 
@@ -60,11 +62,12 @@ export const eksAddons = {
       description: "Lets the VPC CNI (aws-node) manage network interfaces and IP addresses.",
       serviceAccount: "aws-node",
       identity: "irsa",
-      managedPolicies: ["AmazonEKS_CNI_Policy"],
+      // AmazonEKS_CNI_Policy grants the IPv4 actions only; IPv6 clusters get the documented IPv6 policy instead.
+      managedPolicies: (facts) => (facts.networking.ipFamily === "ipv6" ? [] : ["AmazonEKS_CNI_Policy"]),
+      policy: (side) => (side.networking.ipFamily === "ipv6" ? vpcCniIpv6Policy(side.identity.partition) : undefined),
       outputName: "vpc_cni_role_arn",
     },
-    // Network policy enforcement runs in the aws-node DaemonSet, which never runs on Fargate.
-    configuration: (facts) => (facts.compute === "nodes" ? { enableNetworkPolicy: "true" } : undefined),
+    configuration: (facts) => vpcCniConfiguration(facts.networking, facts.compute),
   },
   kube_proxy: { addonName: "kube-proxy", version: { followsKubernetes: "kubeProxy" }, phase: "beforeCompute" },
   eks_pod_identity_agent: { addonName: "eks-pod-identity-agent", version: eksAddonVersions.eksPodIdentityAgent, phase: "beforeCompute" },
@@ -117,7 +120,7 @@ export const eksAddons = {
       identity: "podIdentity",
       // Upstream's published policy rather than AmazonFSxFullAccess (all of FSx, backups, directories).
       managedPolicies: [],
-      policy: fsxCsiDriverPolicy,
+      policy: (side) => fsxCsiDriverPolicy(side.identity.partition),
       outputName: "fsx_csi_driver_role_arn",
     },
   },
@@ -202,8 +205,8 @@ export class EksManagedAddon<Row extends EksAddonKey = EksAddonKey, Settings = u
         serviceAccount: d.role.serviceAccount,
         identity: d.role.identity,
         cluster: side.identity,
-        managedPolicies: d.role.managedPolicies,
-        policy: d.role.policy?.(side.identity.partition),
+        managedPolicies: typeof d.role.managedPolicies === "function" ? d.role.managedPolicies(side) : d.role.managedPolicies,
+        policy: d.role.policy?.(side),
         // The add-on declares its own association.
         associate: false,
         outputName: d.role.outputName,

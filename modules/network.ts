@@ -5,8 +5,9 @@ import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
+import { Subnet, SubnetConfig } from "@cdktf/provider-aws/lib/subnet";
+import { EgressOnlyInternetGateway } from "@cdktf/provider-aws/lib/egress-only-internet-gateway";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -15,6 +16,7 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IpFamily } from "./pod-networking";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
 import { logGroupKey } from "./log-encryption";
@@ -58,6 +60,8 @@ export interface CreatedNetworkProps {
   readonly flowLogRetentionDays: number;
   /** Tags the private subnets get besides the module's (e.g. Karpenter's discovery tag). Default none. */
   readonly privateSubnetTags?: Readonly<Record<string, string>>;
+  /** "ipv6": an Amazon-provided IPv6 /56 besides the IPv4 CIDR, a /64 per subnet, and IPv6 routes. Default "ipv4". */
+  readonly ipFamily?: IpFamily;
 }
 
 /**
@@ -136,8 +140,10 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
     const zoneName = (index: number) => Token.asString(propertyAccess(zones.names, [index]));
     const azs = () => TerraformCount.of(azCount.numberValue);
 
+    const ipv6 = props.ipFamily === "ipv6";
     const vpc = new Vpc(this, "this", {
       cidrBlock: vpcCidr.stringValue,
+      assignGeneratedIpv6CidrBlock: ipv6 ? true : undefined,
       enableDnsSupport: true,
       enableDnsHostnames: true,
       tags: withName(props.tags, props.clusterName),
@@ -162,6 +168,7 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       cidrBlock: Fn.cidrsubnet(Fn.cidrsubnet(vpcCidr.stringValue, 3, 6), 5, publicCount.index),
       availabilityZone: zoneName(publicCount.index),
       mapPublicIpOnLaunch: false,
+      ...ipv6Subnet(ipv6, vpc, 8, false),
       tags: Token.asStringMap(
         Fn.merge([props.tags, { Name: `${props.clusterName}-public-${zoneName(publicCount.index)}`, "kubernetes.io/role/elb": "1" }]),
       ),
@@ -172,6 +179,7 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       vpcId: vpc.id,
       cidrBlock: Fn.cidrsubnet(vpcCidr.stringValue, 3, privateCount.index),
       availabilityZone: zoneName(privateCount.index),
+      ...ipv6Subnet(ipv6, vpc, 0, true),
       tags: Token.asStringMap(
         Fn.merge([
           props.tags,
@@ -196,6 +204,13 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: igw.id,
     });
+    if (ipv6) {
+      new Route(this, "public_internet_ipv6", {
+        routeTableId: publicRoutes.id,
+        destinationIpv6CidrBlock: "::/0",
+        gatewayId: igw.id,
+      });
+    }
     const publicAssociationCount = azs();
     new RouteTableAssociation(ofType(this, "route_table_association"), "public", {
       count: publicAssociationCount,
@@ -231,6 +246,26 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       destinationCidrBlock: "0.0.0.0/0",
       natGatewayId: element(nat, `${singleNat} ? 0 : count.index`, "id"),
     });
+    if (ipv6) {
+      // Outbound-only IPv6 for the private subnets: the IPv6 counterpart of the NAT gateway, without its hourly price.
+      const egressOnly = new EgressOnlyInternetGateway(ofType(this, "egress_only_internet_gateway"), "this", {
+        vpcId: vpc.id,
+        tags: withName(props.tags, props.clusterName),
+      });
+      new Route(this, "private_ipv6_egress", {
+        count: azs(),
+        routeTableId: element(privateRoutes, "count.index", "id"),
+        destinationIpv6CidrBlock: "::/0",
+        egressOnlyGatewayId: egressOnly.id,
+      });
+      // DNS64 answers IPv4-only names with 64:ff9b::/96 addresses; the NAT gateway translates them (NAT64).
+      new Route(this, "private_nat64", {
+        count: azs(),
+        routeTableId: element(privateRoutes, "count.index", "id"),
+        destinationIpv6CidrBlock: "64:ff9b::/96",
+        natGatewayId: element(nat, `${singleNat} ? 0 : count.index`, "id"),
+      });
+    }
     new RouteTableAssociation(ofType(this, "route_table_association"), "private", {
       count: azs(),
       subnetId: element(privateSubnet, "count.index", "id"),
@@ -244,6 +279,7 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
         vpcId: vpc.id,
         cidrBlock: Fn.cidrsubnet(Fn.cidrsubnet(vpcCidr.stringValue, 3, 7), 5, intraCount.index),
         availabilityZone: zoneName(intraCount.index),
+        ...ipv6Subnet(ipv6, vpc, 16, false),
         tags: withName(props.tags, `${props.clusterName}-intra-${zoneName(intraCount.index)}`),
       });
       // No routes beyond the VPC: the control-plane ENIs need nothing outside it.
@@ -311,6 +347,21 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       tags: withName(props.tags, props.clusterName),
     });
   }
+}
+
+/**
+ * A subnet's IPv6 settings: the /64 at `offset + index` of the VPC's /56 (private subnets 0-5, public 8-13,
+ * intra 16-21), addresses on launch, AAAA records for resource names, and DNS64 where NAT64 routes exist.
+ */
+function ipv6Subnet(ipv6: boolean, vpc: Vpc, offset: number, dns64: boolean): Partial<SubnetConfig> {
+  if (!ipv6) return {};
+  return {
+    // Every subnet here is created with count, so count.index is its zone's index.
+    ipv6CidrBlock: `\${cidrsubnet(${vpc.fqn}.ipv6_cidr_block, 8, ${offset} + count.index)}`,
+    assignIpv6AddressOnCreation: true,
+    enableResourceNameDnsAaaaRecordOnLaunch: true,
+    ...(dns64 ? { enableDns64: true } : {}),
+  };
 }
 
 export interface ExistingNetworkProps {

@@ -1,3 +1,4 @@
+import { fargatePodNetworking } from "../../modules/pod-networking";
 import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -22,7 +23,7 @@ describe("the add-on contract", () => {
 
   test("with IRSA the Load Balancer Controller hands its role ARN off through the typed constant, and outputs nothing itself", () => {
     const stack = minimalStack();
-    const side = clusterSide({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" });
+    const side = clusterSide({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa", networking: fargatePodNetworking("ipv4") });
     new AwsLoadBalancerController().buildCluster(stack, side);
     new TerraformOutput(stack, "probe", { value: side.handoffs.get(LOAD_BALANCER_CONTROLLER_ROLE_ARN) });
     const outputs = emitted(stack).merged.output;

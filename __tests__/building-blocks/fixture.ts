@@ -24,6 +24,7 @@ export const NODE_FACTS: BlueprintFacts = {
   compute: "nodes",
   nodeGroups: {},
   workloadIdentity: "podIdentity",
+  networking: { ipFamily: "ipv4", networkPolicy: "vpc-cni", prefixDelegation: false, warmPrefixTarget: 1, podSecurityGroups: false },
 };
 
 /** The cluster side with literal identity values, recording handoffs. */

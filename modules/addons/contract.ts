@@ -6,6 +6,7 @@ import { NodeGroupVariable } from "../node-groups";
 import { ClusterIdentityRefs, WorkloadIdentity } from "../workload-identity";
 import { AddonContext } from "./context";
 import { Placement } from "./helm-release";
+import { PodNetworking } from "../pod-networking";
 
 /**
  * The add-on contract. An add-on is one file: a subclass of `Addon` that declares
@@ -49,6 +50,8 @@ export interface BlueprintFacts {
   readonly systemPlacement?: Placement;
   /** What scales the nodes (setting `autoscaler` of node-group blueprints). Undefined: nothing (Fargate). */
   readonly autoscaler?: Autoscaler;
+  /** IP family, NetworkPolicy engine and VPC CNI modes. */
+  readonly networking: PodNetworking;
 }
 
 /** The cluster module, as an add-on sees it. */
