@@ -105,3 +105,22 @@ export function withProbes(stack: BlueprintStack, values: Readonly<Record<string
   const probe = Object.fromEntries(Object.keys(values).map((name) => [name, module.output(`probe_${name}`).value as unknown]));
   return { module, probe };
 }
+
+/** What Terraform evaluates `expression` to in a configuration of the module's variables and locals (`terraform console`). */
+export function evaluate(module: SynthesizedModule, values: Json, expression: string): unknown {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "building-block-console-"));
+  try {
+    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ variable: module.merged.variable ?? {}, locals: module.merged.locals ?? {} }));
+    fs.writeFileSync(path.join(dir, "values.auto.tfvars.json"), JSON.stringify(values));
+    const r = spawnSync(terraform!, ["console"], {
+      cwd: dir,
+      input: `jsonencode(${expression})\n`,
+      encoding: "utf8",
+      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    });
+    if (r.status !== 0) throw new Error(`terraform console failed: ${r.stderr}`);
+    return JSON.parse(JSON.parse(r.stdout.trim()) as string);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
