@@ -106,11 +106,17 @@ export function withProbes(stack: BlueprintStack, values: Readonly<Record<string
   return { module, probe };
 }
 
-/** What Terraform evaluates `expression` to in a configuration of the module's variables and locals (`terraform console`). */
-export function evaluate(module: SynthesizedModule, values: Json, expression: string): unknown {
+/**
+ * What Terraform evaluates `expression` to in a configuration of the module's variables and its locals
+ * (`terraform console`); `locals` narrows them to those that refer to nothing but variables and each other.
+ */
+export function evaluate(module: SynthesizedModule, values: Json, expression: string, locals?: readonly string[]): unknown {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "building-block-console-"));
   try {
-    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ variable: module.merged.variable ?? {}, locals: module.merged.locals ?? {} }));
+    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({
+        variable: module.merged.variable ?? {},
+        locals: Object.fromEntries(Object.entries(module.merged.locals ?? {}).filter(([name]) => !locals || locals.includes(name))),
+      }));
     fs.writeFileSync(path.join(dir, "values.auto.tfvars.json"), JSON.stringify(values));
     const r = spawnSync(terraform!, ["console"], {
       cwd: dir,
