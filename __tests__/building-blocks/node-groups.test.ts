@@ -172,7 +172,7 @@ describe("NodeGroups", () => {
       ["disk_size_gib must be at least 20.", groups({ disk_size_gib: 19 })],
     ])("%s", (message, values) => expectRejected(module, values, message));
 
-    test("and accepts a 30-character name, zero sizes, SPOT and Bottlerocket", () =>
-      expectAccepted(module, groups({ min_size: 0, desired_size: 0, max_size: 0, capacity_type: "SPOT", ami_type: "BOTTLEROCKET_ARM_64", instance_types: ["m7g.large"] }, `g${"x".repeat(29)}`)));
+    test("and accepts a 30-character name, groups scaled to zero, SPOT and Bottlerocket", () =>
+      expectAccepted(module, groups({ min_size: 0, desired_size: 0, max_size: 1, capacity_type: "SPOT", ami_type: "BOTTLEROCKET_ARM_64", instance_types: ["m7g.large"] }, `g${"x".repeat(29)}`)));
   });
 });
