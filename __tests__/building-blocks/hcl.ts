@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { TerraformOutput } from "cdktf";
 import { BlueprintStack } from "../../modules/blueprint-stack";
-import { findTerraform } from "../../validate/runner";
+import { findTerraform, quietTerraformEnv } from "../../validate/runner";
 import { emitted } from "./fixture";
 import { Json, SynthesizedModule } from "../helpers";
 
@@ -22,16 +22,27 @@ export function jsonencoded(expression: unknown): Json {
   while (i < hcl.length) {
     const c = hcl[i];
     if (c === '"') {
-      // A quoted string; quotes inside ${...} do not end it.
+      // A quoted string; quotes inside ${...} neither end it nor are escaped in HCL, so they are escaped here.
       let j = i + 1;
       let depth = 0;
+      let text = '"';
       for (; j < hcl.length; j++) {
-        if (hcl[j] === "\\") j++;
-        else if (hcl[j] === "$" && hcl[j + 1] === "{") (depth++, j++);
-        else if (hcl[j] === "}" && depth > 0) depth--;
-        else if (hcl[j] === '"' && depth === 0) break;
+        const d = hcl[j];
+        if (d === "\\") {
+          text += d + hcl[j + 1];
+          j++;
+        } else if (d === "$" && hcl[j + 1] === "{") {
+          depth++;
+          text += "${";
+          j++;
+        } else if (d === "}" && depth > 0) {
+          depth--;
+          text += d;
+        } else if (d === '"' && depth > 0) text += '\\"';
+        else if (d === '"') break;
+        else text += d;
       }
-      json += hcl.slice(i, j + 1);
+      json += `${text}"`;
       i = j + 1;
     } else if (/[A-Za-z_]/.test(c)) {
       const j = hcl.slice(i).search(/[,\]}\s]/);
@@ -72,7 +83,7 @@ export function planVariables(module: SynthesizedModule, values: Json): { code: 
     const r = spawnSync(terraform!, ["plan", "-input=false", "-no-color", "-refresh=false"], {
       cwd: dir,
       encoding: "utf8",
-      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+      env: { ...quietTerraformEnv(), TF_IN_AUTOMATION: "1" },
     });
     return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}`.replace(/\s*\n\s*/g, " ") };
   } finally {
@@ -122,7 +133,7 @@ export function evaluate(module: SynthesizedModule, values: Json, expression: st
       cwd: dir,
       input: `jsonencode(${expression})\n`,
       encoding: "utf8",
-      env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+      env: { ...quietTerraformEnv(), TF_IN_AUTOMATION: "1" },
     });
     if (r.status !== 0) throw new Error(`terraform console failed: ${r.stderr}`);
     return JSON.parse(JSON.parse(r.stdout.trim()) as string);
