@@ -1,6 +1,7 @@
 import { Cluster, ClusterProps, CONTROL_PLANE_LOG_TYPES } from "../../modules/cluster";
 import { kubernetesReleases, kubernetesVersions } from "../../modules/catalog";
 import { VERSIONS_NEEDING_EXTENDED_SUPPORT } from "../../modules/rules";
+import { Json } from "../helpers";
 import { minimalStack } from "./fixture";
 import { expectAccepted, expectRejected, jsonencoded, withProbes, withTerraform } from "./hcl";
 
@@ -186,15 +187,16 @@ describe("Cluster", () => {
 
   withTerraform("Terraform rejects bad values of its variables", () => {
     const newest = kubernetesVersions[kubernetesVersions.length - 1];
-    test.each([
+    const rejected: Array<[Json, string]> = [
       [{ kubernetes_version: "1.20" }, `kubernetes_version must be one of ${kubernetesVersions.join(", ")}`],
       [{ support_type: "BASIC" }, "support_type must be one of STANDARD, EXTENDED."],
       [{ endpoint_public_access_cidrs: ["203.0.113.0"] }, "endpoint_public_access_cidrs must contain only IPv4 CIDR blocks."],
       [{ endpoint_public_access: true, endpoint_public_access_cidrs: [] }, "endpoint_public_access_cidrs must list at least one CIDR when endpoint_public_access is true"],
       [{ admin_principal_arns: ["arn:aws:sts::123456789012:assumed-role/admin/me"] }, "admin_principal_arns must contain IAM role or user ARNs"],
       [{ control_plane_log_retention_days: 0 }, "control_plane_log_retention_days must be one of the CloudWatch Logs retention periods"],
-      ...VERSIONS_NEEDING_EXTENDED_SUPPORT.map((v) => [{ kubernetes_version: v, support_type: "STANDARD" }, `kubernetes_version ${v} leaves EKS standard support within 30 days`] as const),
-    ])("%j", (values, message) => expectRejected(module, values, message));
+      ...VERSIONS_NEEDING_EXTENDED_SUPPORT.map((v): [Json, string] => [{ kubernetes_version: v, support_type: "STANDARD" }, `kubernetes_version ${v} leaves EKS standard support within 30 days`]),
+    ];
+    test.each(rejected)("%j", (values, message) => expectRejected(module, values, message));
 
     test("and accepts a private-only endpoint without CIDRs, a user and a China-partition role as admins", () =>
       expectAccepted(module, {

@@ -1,6 +1,6 @@
 import { EbsCsiDriver } from "../../modules/addons/ebs-csi-driver";
 import { eksAddons } from "../../modules/eks-addons";
-import { addonsSide, clusterSide, minimalStack } from "./fixture";
+import { clusterSide, minimalStack } from "./fixture";
 import { withProbes } from "./hcl";
 
 describe("EbsCsiDriver", () => {
@@ -19,7 +19,7 @@ describe("EbsCsiDriver", () => {
 
   test("add-ons side: the default StorageClass, encrypted gp3, bound where the pod lands, expandable", () => {
     const stack = minimalStack("addons");
-    const returned = new EbsCsiDriver().buildAddons(stack, addonsSide(stack));
+    const returned = new EbsCsiDriver().buildAddons(stack);
     const module = withProbes(stack, {}).module;
     expect(returned).toHaveLength(1);
     expect(module.resource("kubernetes_storage_class_v1", "gp3")).toEqual({

@@ -99,7 +99,7 @@ describe("EfaNodeGroups", () => {
           ...known.merged,
           locals: {
             ...known.merged.locals,
-            efa_availability_zones: (known.local("efa_availability_zones") as string).replace(
+            efa_availability_zones: String(known.local("efa_availability_zones")).replace(
               "data.aws_ec2_instance_type_offerings.efa[name].locations",
               "local.offerings[name]",
             ),

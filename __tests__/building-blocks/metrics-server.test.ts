@@ -17,7 +17,7 @@ describe("MetricsServer", () => {
     expect(addon.settings).toBeUndefined();
     expect(addon.after).toEqual([AwsLoadBalancerController]);
     const stack = minimalStack();
-    expect(addon.buildCluster(stack, clusterSide())).toEqual([]);
+    expect(addon.buildCluster(stack, clusterSide(), undefined)).toEqual([]);
     expect(withProbes(stack, {}).module.merged.resource).toBeUndefined();
   });
 
