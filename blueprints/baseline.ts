@@ -3,13 +3,23 @@ import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-c
 import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
+import { Karpenter } from "../modules/addons/karpenter";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+import { autoscalerSetting, checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
 
-const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
+const baselineAddons = [
+  ...eksAddonsForNodes,
+  new AwsLoadBalancerController(),
+  new ClusterAutoscaler(),
+  new Karpenter(),
+  new MetricsServer(),
+  ...optionalAddonsForNodes,
+  new DestroyCleanup(),
+] as const;
 
 export const baselineSettings = z
   .strictObject({
@@ -19,6 +29,7 @@ export const baselineSettings = z
     nodeGroups: nodeGroups.prefault({
       general: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
     }),
+    autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(baselineAddons),
   })
   .superRefine(checkNetworkRules);
@@ -33,7 +44,7 @@ export const baseline: Blueprint<typeof baselineSettings> = {
     "EKS control plane (private endpoint, KMS secrets encryption, access entries, all control-plane logs)",
     "managed node groups (AL2023, IMDSv2, encrypted gp3)",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
-    "Helm: AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (or Karpenter: `autoscaler: karpenter`), metrics-server; default gp3 StorageClass",
   ],
   whenToUse:
     "Start here for most workloads. Pick spot-cost-optimized when interruptible capacity is acceptable, fargate-only to run no nodes, gpu for NVIDIA workloads.",
@@ -72,6 +83,6 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups)),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler),
   buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
 };

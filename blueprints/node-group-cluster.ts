@@ -1,5 +1,5 @@
 import { ITerraformDependable } from "cdktf";
-import { BlueprintFacts } from "../modules/addons/contract";
+import { Autoscaler, BlueprintFacts } from "../modules/addons/contract";
 import { EbsCsiDriver } from "../modules/addons/ebs-csi-driver";
 import { Placement } from "../modules/addons/helm-release";
 import { BlueprintStack } from "../modules/blueprint-stack";
@@ -46,8 +46,8 @@ export function nodeGroupCompute(
 }
 
 /** Facts of a node-group blueprint: its node groups, Pod Identity, and where cluster-critical add-ons run. */
-export function nodeGroupFacts(nodeGroups: Record<string, NodeGroupVariable>, systemPlacement?: Placement): BlueprintFacts {
-  return { compute: "nodes", nodeGroups, workloadIdentity: "podIdentity", systemPlacement };
+export function nodeGroupFacts(nodeGroups: Record<string, NodeGroupVariable>, autoscaler: Autoscaler, systemPlacement?: Placement): BlueprintFacts {
+  return { compute: "nodes", nodeGroups, workloadIdentity: "podIdentity", systemPlacement, autoscaler };
 }
 
 /** The EKS managed add-ons of every node-group blueprint, in the order the composition creates them. */
