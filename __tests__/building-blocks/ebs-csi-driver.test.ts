@@ -10,7 +10,7 @@ describe("EbsCsiDriver", () => {
     expect(addon.definition).toBe(eksAddons.aws_ebs_csi_driver);
     expect(addon.clusterPhase).toBe("afterCompute");
     const stack = minimalStack();
-    addon.buildCluster(stack, clusterSide());
+    addon.buildCluster(stack, clusterSide(), undefined);
     const module = withProbes(stack, {}).module;
     expect(module.resource("aws_eks_addon", "aws_ebs_csi_driver").pod_identity_association).toEqual([
       { role_arn: "${aws_iam_role.ebs_csi_driver.arn}", service_account: "ebs-csi-controller-sa" },

@@ -18,7 +18,7 @@ function build(key: EksAddonKey, facts: BlueprintFacts = NODE_FACTS) {
   const stack = minimalStack();
   const compute: ITerraformDependable = new IamRole(stack, "compute", { assumeRolePolicy: "{}" });
   const addon = new EksManagedAddon(key);
-  const returned = addon.buildCluster(stack, clusterSide(facts, [compute]));
+  const returned = addon.buildCluster(stack, clusterSide(facts, [compute]), undefined);
   const { module } = withProbes(stack, {});
   return { addon, returned, module, written: module.resource("aws_eks_addon", key) };
 }
@@ -33,6 +33,9 @@ describe("the EKS managed add-on table", () => {
       eks_pod_identity_agent: ["eks-pod-identity-agent", "beforeCompute"],
       coredns: ["coredns", "afterCompute"],
       aws_ebs_csi_driver: ["aws-ebs-csi-driver", "afterCompute"],
+      aws_efs_csi_driver: ["aws-efs-csi-driver", "afterCompute"],
+      aws_fsx_csi_driver: ["aws-fsx-csi-driver", "afterCompute"],
+      amazon_cloudwatch_observability: ["amazon-cloudwatch-observability", "afterCompute"],
     });
     for (const key of Object.keys(eksAddons) as EksAddonKey[]) expect(new EksManagedAddon(key).clusterPhase).toBe(eksAddons[key].phase);
   });
@@ -51,6 +54,9 @@ describe("the EKS managed add-on table", () => {
     ["vpc_cni", eksAddonVersions.vpcCni],
     ["eks_pod_identity_agent", eksAddonVersions.eksPodIdentityAgent],
     ["aws_ebs_csi_driver", eksAddonVersions.awsEbsCsiDriver],
+    ["aws_efs_csi_driver", eksAddonVersions.awsEfsCsiDriver],
+    ["aws_fsx_csi_driver", eksAddonVersions.awsFsxCsiDriver],
+    ["amazon_cloudwatch_observability", eksAddonVersions.amazonCloudwatchObservability],
     ["kube_proxy", "version-of-kube_proxy"],
     ["coredns", "version-of-coredns"],
   ] as const)("%s: version %s (a pinned one, or the cluster side's per-minor lookup)", (key, version) => {
@@ -130,5 +136,34 @@ describe("the EKS managed add-on table", () => {
     const stack = minimalStack("addons");
     expect(new EksManagedAddon("coredns").buildAddons(stack, addonsSide(stack), undefined)).toEqual([]);
     expect(withProbes(stack, {}).module.merged.resource).toBeUndefined();
+  });
+});
+
+describe.each(
+  (Object.keys(eksAddons) as EksAddonKey[]).flatMap((key) => {
+    const role = (eksAddons[key] as { role?: { identity: string } }).role;
+    return role?.identity === "podIdentity" ? [key] : [];
+  }),
+)("%s: a Pod Identity role", (key) => {
+  const { written, module } = build(key);
+  const role = (eksAddons[key] as unknown as { role: { address: string; serviceAccount: string; roleNameSuffix: string; outputName: string } }).role;
+
+  test("associated by the add-on itself with its service account, trusted by this cluster's agent only", () => {
+    expect(written.pod_identity_association).toEqual([{ role_arn: `\${aws_iam_role.${role.address}.arn}`, service_account: role.serviceAccount }]);
+    expect(written.service_account_role_arn).toBeUndefined();
+    expect(module.resources("aws_eks_pod_identity_association")).toEqual({});
+    const iamRole = module.resource("aws_iam_role", role.address);
+    expect(iamRole.name).toBe(`demo-${role.roleNameSuffix}`);
+    expect(jsonencoded(iamRole.assume_role_policy)).toEqual(
+      trustPolicy({ kind: "podIdentity", sourceAccount: "123456789012", clusterArn: clusterSide().identity.clusterArn }),
+    );
+    expect(module.output(role.outputName).value).toBe(`\${aws_iam_role.${role.address}.arn}`);
+  });
+
+  test("the add-on waits for every policy attached to its role, and for the compute", () => {
+    const attachments = Object.keys(module.resources("aws_iam_role_policy_attachment")).map((name) => `aws_iam_role_policy_attachment.${name}`);
+    expect(attachments.length).toBeGreaterThan(0);
+    for (const attachment of attachments) expect(written.depends_on).toContain(attachment);
+    expect(written.depends_on[written.depends_on.length - 1]).toBe("aws_iam_role.compute");
   });
 });
