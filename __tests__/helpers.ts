@@ -34,7 +34,8 @@ export function moduleOf(tree: GeneratedTree, prefix: string): SynthesizedModule
     if (!path.startsWith(prefix) || !path.endsWith(".tf.json")) continue;
     const doc = JSON.parse(content) as Json;
     files.set(path.slice(prefix.length), doc);
-    deepMerge(merged, doc);
+    // A copy: merging into the first file's objects would make every later file's blocks appear in it.
+    deepMerge(merged, structuredClone(doc));
   }
   const get = (section: Json | undefined, key: string, what: string) => {
     if (!section || !(key in section)) throw new Error(`${prefix}: no ${what} ${key}`);

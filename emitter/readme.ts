@@ -2,6 +2,7 @@ import { Blueprint } from "../blueprints/blueprint";
 import { ProviderName, terraformRequirements } from "../modules/catalog";
 import { alignedAttributes, hclValue, terraformBlock } from "./hcl-text";
 import { ModuleFiles, TerraformJson } from "./emit-module";
+import { loadResults } from "../security/results";
 import { securitySection } from "./security-section";
 
 interface VariableDoc {
@@ -32,7 +33,7 @@ export function blueprintReadme(blueprint: Blueprint, cluster: ModuleFiles, addo
     `## Use from Terraform Cloud: two workspaces and a run trigger\n\n${twoWorkspaces(bp, handoff)}`,
     `## Use from one root configuration, in two steps\n\n${oneRoot(bp, handoff)}`,
     `## Destroy\n\n${destroyProcedure(addonInputs.some((v) => v.name === "destroy_cleanup_volumes"))}`,
-    securitySection([["cluster/", cluster], ["addons/", addons]]),
+    securitySection([["cluster/", cluster], ["addons/", addons]], loadResults()),
     `## Module reference\n\n` +
       `Each module directory has a README in the terraform-docs layout — requirements, providers, resources, every input with its full type and default, and every output:\n\n` +
       `- [\`cluster/README.md\`](cluster/README.md): ${variablesOf(cluster).length} inputs, ${outputNames(cluster).length} outputs\n` +

@@ -1,4 +1,4 @@
-import { loadResults, ModuleScan, ScanResults, scanOf } from "../security/results";
+import { ModuleScan, ScanResults, scanOf } from "../security/results";
 import { ModuleFiles, renderJson } from "./emit-module";
 
 /** A module as a README names it (e.g. `cluster/`) and its files as emitted. */
@@ -10,7 +10,8 @@ export type ReadmeModule = readonly [label: string, files: ModuleFiles];
  * found by the hash of its content, so modules generated from other settings than the scanned
  * ones are said to be unscanned rather than credited with someone else's results.
  */
-export function securitySection(modules: readonly ReadmeModule[], results: ScanResults | undefined = loadResults()): string {
+// `results` is required: as a defaulted parameter, an explicit `undefined` ("no results") loaded the committed ones.
+export function securitySection(modules: readonly ReadmeModule[], results: ScanResults | undefined): string {
   const scans = modules.map(([label, files]) => [label, scanOf(results, sourcesOf(files))] as const);
   const heading = "## Security checks";
   if (!results || scans.some(([, scan]) => scan === undefined)) {
