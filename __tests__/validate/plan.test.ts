@@ -75,14 +75,44 @@ describe("generated modules", () => {
     expect(keys("aws_subnet.private")).toEqual([0, 1, 2]);
     expect(keys("aws_eks_node_group.this")).toEqual(["general"]);
     expect(keys("aws_launch_template.node")).toEqual(["general"]);
-    // for_each over toset(concat(admin_principal_arns = [], [session issuer ARN])): the data-source placeholder.
-    expect(keys("aws_eks_access_entry.admin")).toEqual([api.PLACEHOLDER.roleArn]);
-    expect(keys("aws_eks_access_policy_association.admin")).toEqual([api.PLACEHOLDER.roleArn]);
-    expect(r!.changes.find((c) => c.resource === "aws_eks_access_entry.admin")?.address).toBe(
-      'aws_eks_access_entry.admin["arn:aws:iam::123456789012:role/example"]',
-    );
+    // The creator is its own count-1 entry (principal from the session context); admin_principal_arns = [] adds none.
+    expect(keys("aws_eks_access_entry.cluster_creator")).toEqual([0]);
+    expect(keys("aws_eks_access_policy_association.cluster_creator")).toEqual([0]);
+    expect(keys("aws_eks_access_entry.admin")).toEqual([]);
     expect(r!.changes.every((c) => c.action === "create")).toBe(true);
     expect(r!.variables).toEqual({}); // every variable has a default
+  });
+});
+
+/** generated/examples/<name>/{cluster,addons}: the modules of every examples/*.yaml. */
+function exampleModules(): string[] {
+  return api.findModules(path.join(GENERATED, "examples"));
+}
+
+describe("example modules (examples/*.yaml)", () => {
+  let results: PlanResult[];
+
+  beforeAll(async () => {
+    results = await api.planModules(exampleModules());
+  }, 180_000);
+
+  test("every module under generated/examples/*/ plans with zero errors", () => {
+    const names = fs.readdirSync(path.join(ROOT, "examples")).map((f) => f.replace(/\.yaml$/, ""));
+    expect(names.length).toBeGreaterThan(0);
+    expect(results.map((r) => path.relative(GENERATED, r.dir))).toEqual(names.sort().flatMap((n) => [`examples/${n}/addons`, `examples/${n}/cluster`]));
+    expect(describeFailures(results)).toEqual([]);
+    for (const r of results) expect(r.instanceCount).toBeGreaterThan(0);
+  });
+
+  test("existing-vpc/cluster plans no network; gpu-efa-training/cluster one placement group for its EFA group", () => {
+    const planned = (example: string) => results.find((x) => x.dir === path.join(GENERATED, "examples", example, "cluster"))!;
+    const vpc = planned("existing-vpc");
+    expect(vpc.resourceCounts["aws_vpc.this"]).toBeUndefined();
+    expect(Object.keys(vpc.resourceCounts).filter((r) => r.startsWith("aws_subnet.") || r.startsWith("aws_nat_gateway."))).toEqual([]);
+    expect(vpc.changes.filter((c) => c.resource === "aws_eks_node_group.this").map((c) => c.key)).toEqual(["general"]);
+    const efa = planned("gpu-efa-training");
+    expect(efa.changes.filter((c) => c.resource === "aws_placement_group.efa").map((c) => c.key)).toEqual(["training"]);
+    expect(efa.changes.filter((c) => c.resource === "aws_eks_node_group.this").map((c) => c.key).sort()).toEqual(["gpu", "system", "training"]);
   });
 });
 

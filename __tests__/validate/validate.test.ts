@@ -264,6 +264,13 @@ describe("generated modules", () => {
           .filter((d) => fs.statSync(d).isDirectory() && fs.readdirSync(d).some((f) => f.endsWith(".tf.json")))
       : [];
     expect(expected.length).toBeGreaterThan(0); // an empty generated/ must not pass vacuously
+    // The examples' modules, one level deeper: generated/examples/<name>/{cluster,addons}.
+    const examples = path.join(GENERATED, "examples");
+    if (fs.existsSync(examples)) {
+      for (const e of fs.readdirSync(examples)) {
+        for (const m of ["cluster", "addons"]) if (fs.existsSync(path.join(examples, e, m))) expected.push(path.join(examples, e, m));
+      }
+    }
 
     const { status, report } = runJson(expected);
     const failures = report.results
