@@ -98,6 +98,20 @@ describe("what each example shows is in its modules", () => {
   });
 });
 
+describe("self-managed-nodes", () => {
+  test("two self-managed groups: Spot AL2023 from SSM, Bottlerocket on its pinned AMI; the expander knows both", () => {
+    const { cluster, addons } = example("self-managed-nodes");
+    const groups = cluster.variable("self_managed_node_groups").default as Record<string, Json>;
+    expect(groups["spot-workers"]).toMatchObject({ capacity_type: "SPOT", ami_type: "AL2023_x86_64_STANDARD" });
+    expect(groups["spot-workers"].ami_id).toBeUndefined();
+    expect(groups.batch).toMatchObject({ ami_type: "BOTTLEROCKET_x86_64", ami_id: "ami-0123456789abcdef0", disk_size_gib: 100, max_unavailable_percentage: 20 });
+    expect(cluster.resource("aws_eks_access_entry", "self_managed_node").type).toBe("EC2_LINUX");
+    const priorities = addons.variable("cluster_autoscaler_expander_priorities").default as Record<string, string[]>;
+    expect(priorities["20"]).toContain("^spot-workers-[0-9a-f]{26}$");
+    expect(priorities["10"]).toContain("^batch-[0-9a-f]{26}$");
+  });
+});
+
 describe("loading examples", () => {
   let root: string;
   beforeEach(() => {

@@ -6,8 +6,8 @@ import { addonSettingsSchema } from "../modules/addons/contract";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
-import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { checkNetworkRules, commonSettingsShape, nodeGroups } from "./settings";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
+import { checkNetworkRules, checkSelfManagedNames, commonSettingsShape, nodeGroups, selfManagedNodeGroups } from "./settings";
 
 const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
 
@@ -19,9 +19,13 @@ export const baselineSettings = z
     nodeGroups: nodeGroups.prefault({
       general: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
     }),
+    selfManagedNodeGroups,
     addons: addonSettingsSchema(baselineAddons),
   })
-  .superRefine(checkNetworkRules);
+  .superRefine((s, ctx) => {
+    checkNetworkRules(s, ctx);
+    checkSelfManagedNames(Object.keys(s.nodeGroups), Object.keys(s.selfManagedNodeGroups), ctx);
+  });
 
 export type BaselineSettings = z.output<typeof baselineSettings>;
 
@@ -72,6 +76,7 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups)),
-  buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
+  buildCompute: (stack, settings, scope) =>
+    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { selfManagedNodeGroups: selfManagedNodeGroupVariables(settings.selfManagedNodeGroups) }),
 };

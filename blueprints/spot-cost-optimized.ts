@@ -9,8 +9,8 @@ import { NAME_PREFIX_SUFFIX_LENGTH } from "../modules/aws-limits";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
 import { nodeGroupVariables } from "./compose";
-import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
-import { checkNetworkRules, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups } from "./settings";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
+import { checkNetworkRules, checkSelfManagedNames, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups, selfManagedNodeGroups } from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
 export const SYSTEM_LABEL = { key: "node-role", value: "system" } as const;
@@ -126,6 +126,7 @@ export const spotCostOptimizedSettings = z
      * the Cluster Autoscaler prefers. Turn it on only when every workload image is multi-arch.
      */
     gravitonSpot: z.boolean().default(false),
+    selfManagedNodeGroups,
     addons: addonSettingsSchema(spotAddons),
   })
   .transform((s, ctx) => {
@@ -139,6 +140,7 @@ export const spotCostOptimizedSettings = z
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
     checkSpotGroups(s.nodeGroups, ctx);
+    checkSelfManagedNames(Object.keys(s.nodeGroups), Object.keys(s.selfManagedNodeGroups), ctx);
   });
 
 export type SpotCostOptimizedSettings = z.output<typeof spotCostOptimizedSettings>;
@@ -149,11 +151,18 @@ export type SpotCostOptimizedSettings = z.output<typeof spotCostOptimizedSetting
  * `<group>-` plus Terraform's 26-character unique suffix (name_prefix). Groups named before name_prefix
  * (no suffix) still match, so priorities hold while a group is being replaced.
  */
-export function expanderPriorities(groups: Readonly<Record<string, NodeGroupVariable>>): Record<string, string[]> {
+export function expanderPriorities(
+  groups: Readonly<Record<string, NodeGroupVariable>>,
+  selfManagedGroups: Readonly<Record<string, NodeGroupVariable>> = {},
+): Record<string, string[]> {
   const priorities: Record<string, string[]> = {};
+  const priorityOf = (g: NodeGroupVariable) => (g.capacity_type !== "SPOT" ? "10" : g.instance_types.every(isArmInstanceType) ? "30" : "20");
   for (const [name, g] of Object.entries(groups)) {
-    const priority = g.capacity_type !== "SPOT" ? "10" : g.instance_types.every(isArmInstanceType) ? "30" : "20";
-    (priorities[priority] ??= []).push(`^eks-${name}-([0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}-)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
+    (priorities[priorityOf(g)] ??= []).push(`^eks-${name}-([0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}-)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
+  }
+  // Self-managed Auto Scaling groups are named `<group>-` plus Terraform's unique suffix; unlisted groups the expander would never use.
+  for (const [name, g] of Object.entries(selfManagedGroups)) {
+    (priorities[priorityOf(g)] ??= []).push(`^${name}-[0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}$`);
   }
   return priorities;
 }
@@ -238,7 +247,10 @@ What stays your job:
 `,
   settings: spotCostOptimizedSettings,
   addons: spotAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), SYSTEM_PLACEMENT),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), SYSTEM_PLACEMENT, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
   buildCompute: (stack, settings, scope) =>
-    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { nodeTemplateTags: true }),
+    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, {
+      nodeTemplateTags: true,
+      selfManagedNodeGroups: selfManagedNodeGroupVariables(settings.selfManagedNodeGroups),
+    }),
 };

@@ -113,6 +113,11 @@ describe("example modules (examples/*.yaml)", () => {
     const efa = planned("gpu-efa-training");
     expect(efa.changes.filter((c) => c.resource === "aws_placement_group.efa").map((c) => c.key)).toEqual(["training"]);
     expect(efa.changes.filter((c) => c.resource === "aws_eks_node_group.this").map((c) => c.key).sort()).toEqual(["gpu", "system", "training"]);
+    const selfManaged = planned("self-managed-nodes");
+    const keys = (resource: string) => selfManaged.changes.filter((c) => c.resource === resource).map((c) => c.key).sort();
+    expect(keys("aws_autoscaling_group.self_managed")).toEqual(["batch", "spot-workers"]);
+    expect(keys("aws_launch_template.self_managed")).toEqual(["batch", "spot-workers"]);
+    expect(selfManaged.resourceCounts["aws_eks_access_entry.self_managed_node"]).toBe(1);
   });
 });
 
