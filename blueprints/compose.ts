@@ -1,8 +1,6 @@
 import { Construct } from "constructs";
 import { ITerraformDependable, TerraformOutput } from "cdktf";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AddonsSide, AnyAddon, BlueprintFacts, ClusterSide, Handoff, settingsOf } from "../modules/addons/contract";
 import { AddonContext } from "../modules/addons/context";
 import { BlueprintStack, setModuleFile } from "../modules/blueprint-stack";
@@ -11,8 +9,9 @@ import { CreatedNetwork, ExistingNetwork, NetworkRefs } from "../modules/network
 import { NodeGroupVariable } from "../modules/node-groups";
 import { clusterNameRule } from "../modules/rules";
 import { tagRules } from "../modules/aws-input-rules";
+import { AwsContext } from "../modules/aws-context";
 import { namePrefixLocal } from "../modules/names";
-import { moduleVariable, ofType } from "../modules/terraform";
+import { moduleVariable } from "../modules/terraform";
 import { eksAddonVersionsLocal, EksManagedAddon } from "../modules/eks-addons";
 import { ClusterIdentityRefs } from "../modules/workload-identity";
 import { AddonInputs, Blueprint, BlueprintSettings } from "./blueprint";
@@ -52,10 +51,10 @@ export class ClusterInputsConstruct extends Construct implements ClusterInputs {
     }).value as Record<string, string>;
     this.partition = new DataAwsPartition(this, "current", {}).partition;
     this.namePrefix = namePrefixLocal(this, this.clusterName);
-    const caller = new DataAwsCallerIdentity(ofType(this, "caller_identity"), "current", {});
-    this.accountId = caller.accountId;
-    this.callerArn = caller.arn;
-    this.region = new DataAwsRegion(ofType(this, "region"), "current", {}).region;
+    const aws = AwsContext.of(this);
+    this.accountId = aws.accountId;
+    this.callerArn = aws.callerIdentity.arn;
+    this.region = aws.region;
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
+import stackTraceModule = require("cdktf/lib/tokens/private/stack-trace");
 import { Blueprint } from "../blueprints/blueprint";
 import { buildBlueprintStacks } from "../blueprints/stacks";
 import { moduleAssetsOf } from "../modules/module-asset";
@@ -34,7 +35,7 @@ export interface BlueprintRequest {
  * `<bp>/addons/charts/...`) and `<bp>/README.md`. Throws before anything is returned if any settings are invalid.
  */
 export function generateModules(requests: readonly BlueprintRequest[]): GeneratedTree {
-  return withoutTokenStackFormatting(() => synthesizeAll(requests));
+  return withoutTokenStackTraces(() => synthesizeAll(requests));
 }
 
 function synthesizeAll(requests: readonly BlueprintRequest[]): GeneratedTree {
@@ -63,18 +64,25 @@ function addFiles(tree: GeneratedTree, dir: string, files: ModuleFiles): void {
   for (const [name, doc] of files) tree.set(`${dir}/${name}`, renderJson(doc));
 }
 
+const tokenStackTrace = stackTraceModule as { captureStackTrace: typeof stackTraceModule.captureStackTrace };
+
 /**
- * CDKTF captures and formats a full stack trace for every token it creates, only to decorate its own
- * diagnostics; the formatting alone is a sixth of synthesis time. While synthesizing, stacks are not
- * formatted. V8 formats an error's stack lazily, on first read, so an error thrown out of here still
- * gets its normal stack once the formatter is restored.
+ * CDKTF captures a full stack trace (no depth limit) for every token it creates, only to decorate its
+ * own diagnostics; capturing was a fifth of synthesis time and much of its garbage. While synthesizing,
+ * tokens record no creation stack (through the module's exports, which its callers read at each call,
+ * hence the `require` import: a bundler's namespace copy would not reach them), and stacks captured
+ * elsewhere are not formatted. V8 formats an error's stack lazily, on first read, so an error thrown
+ * out of here still gets its normal stack once the formatter is restored.
  */
-function withoutTokenStackFormatting<T>(synthesize: () => T): T {
+function withoutTokenStackTraces<T>(synthesize: () => T): T {
+  const capture = tokenStackTrace.captureStackTrace;
   const formatter = Error.prepareStackTrace;
+  tokenStackTrace.captureStackTrace = () => [];
   Error.prepareStackTrace = () => "";
   try {
     return synthesize();
   } finally {
+    tokenStackTrace.captureStackTrace = capture;
     Error.prepareStackTrace = formatter;
   }
 }

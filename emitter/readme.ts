@@ -2,6 +2,7 @@ import { Blueprint } from "../blueprints/blueprint";
 import { ProviderName, terraformRequirements } from "../modules/catalog";
 import { alignedAttributes, hclValue, terraformBlock } from "./hcl-text";
 import { ModuleFiles, TerraformJson } from "./emit-module";
+import { securitySection } from "./security-section";
 
 interface VariableDoc {
   readonly name: string;
@@ -53,7 +54,7 @@ export function blueprintReadme(blueprint: Blueprint, cluster: ModuleFiles, addo
     `## Use from Terraform Cloud: two workspaces and a run trigger\n\n${twoWorkspaces(bp, dir, handoff)}`,
     `## Use from one root configuration, in two steps\n\n${oneRoot(bp, dir, handoff)}`,
     `## Destroy\n\n${destroyProcedure(addonInputs.some((v) => v.name === "destroy_cleanup_volumes"))}`,
-    // Further sections about the blueprint as a whole (security checks, …) go here, before the module reference.
+    securitySection([["cluster/", cluster], ["addons/", addons]]),
     `## Module reference\n\n` +
       `Each module directory has a README in the terraform-docs layout — requirements, providers, resources, every input with its full type and default, and every output:\n\n` +
       `- [\`cluster/README.md\`](cluster/README.md): ${variablesOf(cluster).length} inputs, ${outputNames(cluster).length} outputs\n` +

@@ -12,6 +12,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { blueprintStackOf, setModuleFile } from "./blueprint-stack";
 import { kubernetesReleases, kubernetesVersions } from "./catalog";
 import { ServiceRole } from "./iam";
+import { accountAdministration, logGroupKey } from "./log-encryption";
 import { NetworkRefs } from "./network";
 import { derivedName } from "./names";
 import { logRetentionRule, oneOfRule, SUPPORT_TYPES, SupportType, supportTypeRule } from "./rules";
@@ -152,13 +153,14 @@ export class Cluster extends Construct {
       description: `Envelope encryption of Kubernetes secrets in EKS cluster ${props.clusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [accountAdministration(props.partition, props.accountId)] }),
       tags: props.tags,
     });
     new KmsAlias(ofType(this, "kms_alias"), "cluster", {
       name: `alias/eks/${props.clusterName}`,
       targetKeyId: key.keyId,
     });
-    // The default key policy delegates to IAM, so this role policy is what lets EKS use the key.
+    // The key policy delegates to IAM (as the default one would), so this role policy is what lets EKS use the key.
     const encryptionPolicy = new IamRolePolicy(this, "cluster_encryption", {
       name: "secrets-encryption",
       role: this.clusterRole.role.id,
@@ -175,9 +177,16 @@ export class Cluster extends Construct {
     });
 
     // Created before the cluster so EKS does not create it first without a retention period.
+    const logGroupName = `/aws/eks/${props.clusterName}/cluster`;
     const logGroup = new CloudwatchLogGroup(ofType(this, "log_group"), "cluster", {
-      name: `/aws/eks/${props.clusterName}/cluster`,
+      name: logGroupName,
       retentionInDays: logRetention.numberValue,
+      kmsKeyId: logGroupKey(this, "cluster_logs", {
+        logGroupName,
+        description: `Encryption of the control-plane logs of EKS cluster ${props.clusterName}`,
+        partition: props.partition,
+        tags: props.tags,
+      }).arn,
       tags: props.tags,
     });
 

@@ -5,6 +5,7 @@ import { EksFargateProfile } from "@cdktf/provider-aws/lib/eks-fargate-profile";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Handoff } from "./addons/contract";
 import { setModuleFile } from "./blueprint-stack";
+import { logGroupKey } from "./log-encryption";
 import { ServiceRole } from "./iam";
 import { derivedName } from "./names";
 import { logRetentionRule } from "./rules";
@@ -96,9 +97,16 @@ export class FargateProfiles extends Construct {
       rules: [logRetentionRule("fargate_log_retention_days")],
     });
 
+    const logGroupName = `/aws/eks/${props.clusterName}/fargate`;
     this.logGroup = new CloudwatchLogGroup(ofType(this, "log_group"), "fargate", {
-      name: `/aws/eks/${props.clusterName}/fargate`,
+      name: logGroupName,
       retentionInDays: retention.numberValue,
+      kmsKeyId: logGroupKey(this, "fargate_logs", {
+        logGroupName,
+        description: `Encryption of the Fargate container logs of EKS cluster ${props.clusterName}`,
+        partition: props.partition,
+        tags: props.tags,
+      }).arn,
       tags: props.tags,
     });
 

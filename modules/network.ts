@@ -16,6 +16,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { setModuleFile } from "./blueprint-stack";
 import { ServiceRole } from "./iam";
+import { logGroupKey } from "./log-encryption";
 import { element, moduleVariable, ofType, splat, withName } from "./terraform";
 import { derivedName } from "./names";
 import { logRetentionRule } from "./rules";
@@ -253,9 +254,16 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       this.controlPlaneSubnetIds = this.privateSubnetIds;
     }
 
+    const flowLogGroupName = `/aws/vpc-flow-log/${props.clusterName}`;
     const flowLogGroup = new CloudwatchLogGroup(this, "flow_logs", {
-      name: `/aws/vpc-flow-log/${props.clusterName}`,
+      name: flowLogGroupName,
       retentionInDays: flowLogRetention.numberValue,
+      kmsKeyId: logGroupKey(this, "flow_logs", {
+        logGroupName: flowLogGroupName,
+        description: `Encryption of the VPC flow logs of EKS cluster ${props.clusterName}`,
+        partition: props.partition,
+        tags: props.tags,
+      }).arn,
       tags: props.tags,
     });
     const flowLogRole = new ServiceRole(this, {

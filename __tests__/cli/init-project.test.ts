@@ -1,3 +1,4 @@
+import { VERSIONS_NEEDING_EXTENDED_SUPPORT } from "../../modules/rules";
 import * as fs from "fs";
 import * as path from "path";
 import { findBlueprint } from "../../blueprints/registry";
@@ -15,7 +16,8 @@ import { REPO, run, runCli, snapshot, tempDir } from "./run-cli";
 describe("init → npm install → npm run synth", () => {
   const root = tempDir("init");
   const project = path.join(root, "edge-cluster");
-  const version = kubernetesVersions[0];
+  // The oldest version new clusters may start on with standard support.
+  const version = kubernetesVersions.filter((v) => !VERSIONS_NEEDING_EXTENDED_SUPPORT.includes(v))[0];
 
   test("a new project installs, synthesizes its modules, is up to date, and its app builds the deploy stacks", async () => {
     const init = await runCli(["init", project, "--blueprint", "baseline", "--name", "edge-1", "--region", "eu-central-1", "--kubernetes-version", version]);

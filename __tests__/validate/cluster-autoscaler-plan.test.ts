@@ -32,7 +32,7 @@ describe("Cluster Autoscaler image per cluster minor (terraform plan)", () => {
   test("a cluster minor the module pins no image for stops the plan with the precondition's message", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ca-minor-"));
     try {
-      for (const f of fs.readdirSync(MODULE)) fs.copyFileSync(path.join(MODULE, f), path.join(dir, f));
+      fs.cpSync(MODULE, dir, { recursive: true });
       const file = path.join(dir, "cluster_autoscaler.tf.json");
       const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { locals: { cluster_autoscaler_image_tags: Record<string, string> } };
       delete doc.locals.cluster_autoscaler_image_tags["1.35"]; // the stub cluster runs 1.35

@@ -1,54 +1,15 @@
 /**
  * End-to-end tests of the offline `terraform validate` facility. They spawn the
  * compiled CLI (dist/validate/cli.js; `npm test` builds first) which runs the
- * real Terraform binary against stub providers.
+ * real Terraform binary against stub providers. The generated modules are
+ * validated in validate-generated.test.ts, in parallel with this suite.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { CLI, ROOT, runCli, runJson, type Diag, type Report, type Result } from "./helpers";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "validate", "cli.js");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "validate");
-const GENERATED = path.join(ROOT, "generated");
-
-interface Diag {
-  severity: "error" | "warning";
-  summary: string;
-  detail: string;
-  file?: string;
-  line?: number;
-  column?: number;
-}
-interface Result {
-  dir: string;
-  valid: boolean;
-  errorCount: number;
-  diagnostics: Diag[];
-  durationMs: number;
-}
-interface Report {
-  valid: boolean;
-  totalMs: number;
-  results: Result[];
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function runJson(args: string[]): { status: number | null; report: Report } {
-  const r = runCli(["--json", ...args]);
-  let report: Report;
-  try {
-    report = JSON.parse(r.stdout) as Report;
-  } catch {
-    throw new Error(`validate CLI did not print JSON (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  }
-  return { status: r.status, report };
-}
 
 beforeAll(() => {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it) first`);
@@ -252,33 +213,5 @@ describe("reconstructed schemas", () => {
     const container = s.block_types?.spec.block.block_types?.template.block.block_types?.spec.block.block_types?.container;
     expect(container?.nesting_mode).toBe("list");
     expect(container?.block.attributes?.name).toEqual({ type: "string", required: true });
-  });
-});
-
-describe("generated modules", () => {
-  test("every module under generated/*/*/ validates with zero errors", () => {
-    const expected = fs.existsSync(GENERATED)
-      ? fs
-          .readdirSync(GENERATED)
-          .flatMap((b) => (fs.statSync(path.join(GENERATED, b)).isDirectory() ? fs.readdirSync(path.join(GENERATED, b)).map((m) => path.join(GENERATED, b, m)) : []))
-          .filter((d) => fs.statSync(d).isDirectory() && fs.readdirSync(d).some((f) => f.endsWith(".tf.json")))
-      : [];
-    expect(expected.length).toBeGreaterThan(0); // an empty generated/ must not pass vacuously
-    // The examples' modules, one level deeper: generated/examples/<name>/{cluster,addons}.
-    const examples = path.join(GENERATED, "examples");
-    if (fs.existsSync(examples)) {
-      for (const e of fs.readdirSync(examples)) {
-        for (const m of ["cluster", "addons"]) if (fs.existsSync(path.join(examples, e, m))) expected.push(path.join(examples, e, m));
-      }
-    }
-
-    const { status, report } = runJson(expected);
-    const failures = report.results
-      .filter((r) => r.errorCount > 0)
-      .map((r) => `${path.relative(ROOT, r.dir)}:\n${r.diagnostics.map((d) => `  ${d.summary} (${d.file}:${d.line}) ${d.detail}`).join("\n")}`);
-    expect(failures).toEqual([]);
-    expect(report.results).toHaveLength(expected.length);
-    expect(status).toBe(0);
-    expect(report.totalMs).toBeLessThan(30_000);
   });
 });

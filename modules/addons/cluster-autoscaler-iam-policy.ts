@@ -16,15 +16,19 @@
  *
  * The current README list has no autoscaling:DescribeTags, because auto-discovery now filters
  * DescribeAutoScalingGroups by tag. eks:DescribeNodegroup lets CA read labels and taints of a
- * managed node group that has zero nodes.
+ * managed node group that has zero nodes. It is the one read action that supports resource-level
+ * permissions (node group ARNs), so it is narrowed to this cluster's node groups, where the README
+ * puts it on "*" (checkov CKV_AWS_355).
  */
 import { IamPolicyDocument } from "../iam-policy-document";
 
 /**
  * @param clusterName the EKS cluster name. It may be a Terraform token string, such as
  *   `${aws_eks_cluster.x.name}`; it is interpolated into the condition key as given.
+ * @param nodegroupArns ARN pattern of the cluster's node groups,
+ *   `arn:<partition>:eks:<region>:<account>:nodegroup/<cluster>/*`.
  */
-export function clusterAutoscalerPolicy(clusterName: string): IamPolicyDocument {
+export function clusterAutoscalerPolicy(clusterName: string, nodegroupArns: string): IamPolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -39,9 +43,13 @@ export function clusterAutoscalerPolicy(clusterName: string): IamPolicyDocument 
           "ec2:DescribeInstanceTypes",
           "ec2:DescribeLaunchTemplateVersions",
           "ec2:GetInstanceTypesFromInstanceRequirements",
-          "eks:DescribeNodegroup",
         ],
         Resource: ["*"],
+      },
+      {
+        Effect: "Allow",
+        Action: ["eks:DescribeNodegroup"],
+        Resource: [nodegroupArns],
       },
       {
         Effect: "Allow",

@@ -101,7 +101,10 @@ export class ClusterAutoscaler extends Addon<"clusterAutoscaler", ClusterAutosca
       serviceAccount: SERVICE_ACCOUNT,
       identity: "podIdentity",
       cluster: side.identity,
-      policy: clusterAutoscalerPolicy(side.identity.clusterName),
+      policy: clusterAutoscalerPolicy(
+        side.identity.clusterName,
+        `arn:${side.identity.partition}:eks:${side.identity.region}:${side.identity.accountId}:nodegroup/${side.identity.clusterName}/*`,
+      ),
       outputName: "cluster_autoscaler_role_arn",
     });
     return [];
