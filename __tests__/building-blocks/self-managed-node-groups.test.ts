@@ -104,7 +104,7 @@ describe("self-managed node groups: what the module creates", () => {
       '${concat([for k, v in merge(var.tags, { Name = "${aws_eks_cluster.this.name}-${each.key}", "kubernetes.io/cluster/${aws_eks_cluster.this.name}" = "owned" }) : { key = k, value = v, propagate_at_launch = true }], ' +
         "[for k, v in local.self_managed_asg_tags[each.key] : { key = k, value = v, propagate_at_launch = false }])}",
     );
-    const tags = cluster.local("self_managed_asg_tags") as string;
+    const tags = cluster.local("self_managed_asg_tags") as unknown as string;
     expect(tags).toContain('"k8s.io/cluster-autoscaler/enabled" = "true", "k8s.io/cluster-autoscaler/${aws_eks_cluster.this.name}" = "owned"');
     expect(tags).toContain('"k8s.io/cluster-autoscaler/node-template/label/${k}" => v');
     expect(tags).toContain('"k8s.io/cluster-autoscaler/node-template/taint/${t.key}" =>');
@@ -154,7 +154,7 @@ const terraform = (() => {
  * cluster's attributes replaced by known values.
  */
 function renderUserData(groups: Json): Record<string, string> {
-  let expression = (cluster.local("self_managed_user_data") as string).slice(2, -1);
+  let expression = (cluster.local("self_managed_user_data") as unknown as string).slice(2, -1);
   const known: Record<string, string> = {
     "var.self_managed_node_groups": hclValue(groups),
     "aws_eks_cluster.this.certificate_authority[0].data": '"Q0FEQVRB"',
