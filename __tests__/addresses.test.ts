@@ -29,12 +29,17 @@ function movedFrom(module: { files: Map<string, Json> }): string[] {
 
 const current: Record<string, string[]> = {};
 const moved: Record<string, string[]> = {};
-for (const { name } of blueprints) {
-  const { cluster, addons } = synthesize(name);
-  current[`${name}/cluster`] = addressesOf(cluster);
-  current[`${name}/addons`] = addressesOf(addons);
-  moved[`${name}/cluster`] = movedFrom(cluster);
-  moved[`${name}/addons`] = movedFrom(addons);
+// Each blueprint with its defaults, and the node-group blueprints with Karpenter (opt-in, so absent from the defaults).
+const variants = [
+  ...blueprints.map(({ name }) => ({ key: name, name, settings: undefined as unknown })),
+  ...["baseline", "spot-cost-optimized", "gpu"].map((name) => ({ key: `${name}+karpenter`, name, settings: { autoscaler: "karpenter" } as unknown })),
+];
+for (const { key, name, settings } of variants) {
+  const { cluster, addons } = synthesize(name, settings);
+  current[`${key}/cluster`] = addressesOf(cluster);
+  current[`${key}/addons`] = addressesOf(addons);
+  moved[`${key}/cluster`] = movedFrom(cluster);
+  moved[`${key}/addons`] = movedFrom(addons);
 }
 
 if (process.env.UPDATE_ADDRESSES) {

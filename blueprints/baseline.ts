@@ -3,13 +3,23 @@ import { AwsLoadBalancerController } from "../modules/addons/aws-load-balancer-c
 import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
+import { Karpenter } from "../modules/addons/karpenter";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
-import { checkNetworkRules, checkSelfManagedNames, commonSettingsShape, nodeGroups, selfManagedNodeGroups } from "./settings";
+import { autoscalerSetting, checkNetworkRules, checkSelfManagedNames, commonSettingsShape, nodeGroups, selfManagedNodeGroups } from "./settings";
 
-const baselineAddons = [...eksAddonsForNodes, new AwsLoadBalancerController(), new ClusterAutoscaler(), new MetricsServer(), new DestroyCleanup()] as const;
+const baselineAddons = [
+  ...eksAddonsForNodes,
+  new AwsLoadBalancerController(),
+  new ClusterAutoscaler(),
+  new Karpenter(),
+  new MetricsServer(),
+  ...optionalAddonsForNodes,
+  new DestroyCleanup(),
+] as const;
 
 export const baselineSettings = z
   .strictObject({
@@ -20,6 +30,7 @@ export const baselineSettings = z
       general: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
     }),
     selfManagedNodeGroups,
+    autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(baselineAddons),
   })
   .superRefine((s, ctx) => {
@@ -37,7 +48,7 @@ export const baseline: Blueprint<typeof baselineSettings> = {
     "EKS control plane (private endpoint, KMS secrets encryption, access entries, all control-plane logs)",
     "managed node groups (AL2023, IMDSv2, encrypted gp3)",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
-    "Helm: AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (or Karpenter: `autoscaler: karpenter`), metrics-server; default gp3 StorageClass",
   ],
   whenToUse:
     "Start here for most workloads. Pick spot-cost-optimized when interruptible capacity is acceptable, fargate-only to run no nodes, gpu for NVIDIA workloads.",
@@ -76,7 +87,7 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { selfManagedNodeGroups: selfManagedNodeGroupVariables(settings.selfManagedNodeGroups) }),
 };

@@ -14,6 +14,7 @@ import { namePrefixLocal } from "../modules/names";
 import { moduleVariable } from "../modules/terraform";
 import { eksAddonVersionsLocal, EksManagedAddon } from "../modules/eks-addons";
 import { ClusterIdentityRefs } from "../modules/workload-identity";
+import { karpenterDiscoveryTags } from "../modules/addons/karpenter";
 import { AddonInputs, Blueprint, BlueprintSettings } from "./blueprint";
 import { CommonSettings, NodeGroupSettings } from "./settings";
 
@@ -72,11 +73,12 @@ export function networkAndControlPlane(
   scope: Construct,
   settings: CommonSettings,
   inputs: ClusterInputs,
+  privateSubnetTags: Record<string, string> = {},
 ): { network: NetworkRefs; cluster: Cluster; identity: ClusterIdentityRefs } {
   const network: NetworkRefs =
     settings.network.mode === "create"
-      ? new CreatedNetwork(scope, "network", { ...inputs, ...settings.network })
-      : new ExistingNetwork(scope, "network", settings.network);
+      ? new CreatedNetwork(scope, "network", { ...inputs, ...settings.network, privateSubnetTags })
+      : new ExistingNetwork(scope, "network", { ...settings.network, privateSubnetTags });
 
   const cluster = new Cluster(scope, "control_plane", {
     ...inputs,
@@ -160,8 +162,8 @@ export function composeCluster(
   settings: BlueprintSettings,
   inputs: ClusterInputs,
 ): ReadonlyMap<Handoff, string> {
-  const { network, cluster, identity } = networkAndControlPlane(stack, settings, inputs);
   const facts = blueprint.facts(settings);
+  const { network, cluster, identity } = networkAndControlPlane(stack, settings, inputs, karpenterDiscoveryTags(facts, inputs.clusterName));
   const addons = enabledAddons(blueprint, settings, facts);
   const handoffs = new Map<Handoff, string>();
   const handOff = (handoff: Handoff, value: string) => {
@@ -174,6 +176,8 @@ export function composeCluster(
   const side = (computeResources: readonly ITerraformDependable[]): ClusterSide => ({
     ...facts,
     identity,
+    network,
+    clusterSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
     kubernetesVersion: cluster.kubernetesVersion,
     computeResources,
     versionForCluster: (key) => {

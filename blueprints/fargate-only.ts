@@ -8,6 +8,7 @@ import { EksManagedAddon } from "../modules/eks-addons";
 import { FARGATE_LOG_GROUP_NAME, FARGATE_PROFILE_NAME_PATTERN, FargateProfiles, MAX_FARGATE_SELECTORS } from "../modules/fargate";
 import { selectorLabels } from "./aws-input-settings";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForFargate, rejectedOnFargate } from "./optional-addons";
 import { checkNetworkRules, commonSettingsShape, logRetentionDays, rejected } from "./settings";
 
 /** Kubernetes namespace names, with the `*` and `?` wildcards Fargate selectors accept. */
@@ -49,6 +50,7 @@ const fargateAddons = [
   new FargateLogging(),
   new AwsLoadBalancerController(),
   new MetricsServer(),
+  ...optionalAddonsForFargate,
   // No EBS CSI driver on Fargate: no volumes to delete.
   new DestroyCleanup({ volumes: false }),
 ] as const;
@@ -67,6 +69,7 @@ export const fargateOnlySettings = z
     fargateLogRetentionDays: logRetentionDays.default(30),
     addons: addonSettingsSchema(fargateAddons, {
       clusterAutoscaler: "Fargate sizes capacity per pod, there are no node groups to scale",
+      ...rejectedOnFargate,
     }),
   })
   .superRefine(checkNetworkRules);

@@ -5,6 +5,7 @@ import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { DcgmExporter } from "../modules/addons/dcgm-exporter";
 import { EfaDevicePlugin } from "../modules/addons/efa-device-plugin";
+import { generalPurposePool, Karpenter, KarpenterPoolDefinition } from "../modules/addons/karpenter";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { NvidiaDevicePlugin } from "../modules/addons/nvidia-device-plugin";
 import { NodeGroupVariable } from "../modules/node-groups";
@@ -21,6 +22,7 @@ import {
   nvidiaGpuOf,
 } from "../modules/nvidia-gpus";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
 import {
@@ -35,6 +37,7 @@ import {
   nodeGroups,
   scaleFromZero,
   selfManagedNodeGroups,
+  autoscalerSetting,
 } from "./settings";
 
 export { ACCELERATOR_LABEL, DEVICE_PLUGIN_LABEL, EFA_PRESENT_LABEL, EFA_RESOURCE, GPU_PRESENT_LABEL, GPU_TAINT };
@@ -47,12 +50,34 @@ const gpuAddons = [
   ...eksAddonsForNodes,
   new AwsLoadBalancerController(),
   new ClusterAutoscaler(),
+  new Karpenter({ pools: [generalPurposePool(["on-demand"]), karpenterGpuPool()] }),
   new MetricsServer(),
   new NvidiaDevicePlugin(),
   new EfaDevicePlugin(),
   new DcgmExporter(),
+  ...optionalAddonsForNodes,
   new DestroyCleanup(),
 ] as const;
+
+/**
+ * With `autoscaler: karpenter`: on-demand NVIDIA nodes of the families this blueprint knows, labelled and tainted
+ * as the GPU node groups are (the device plugin selects the label; only pods tolerating the taint land there).
+ * The al2023 alias resolves to the NVIDIA AMI variant for GPU instance types. At most 8 GPUs by default.
+ */
+function karpenterGpuPool(): KarpenterPoolDefinition {
+  return {
+    name: "gpu",
+    capacityTypes: ["on-demand"],
+    requirements: [
+      { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+      { key: "karpenter.k8s.aws/instance-family", operator: "In", values: Object.keys(NVIDIA_GPU_FAMILIES) },
+    ],
+    limits: { "nvidia.com/gpu": "8" },
+    rootVolumeGiB: 200,
+    labels: { "node-role": "gpu", [GPU_PRESENT_LABEL]: "true", [DEVICE_PLUGIN_LABEL]: "true" },
+    taints: [{ ...GPU_TAINT }],
+  };
+}
 
 // GPU groups get their taint from the blueprint, so the node group shape's taints are left out.
 const { taints: _gpuTaintsFromBlueprint, ...gpuNodeGroupShape } = nodeGroupShape;
@@ -144,6 +169,7 @@ export const gpuSettings = z
       .prefault({ gpu: { instanceTypes: ["g6.xlarge", "g5.xlarge"], maxSize: 4 } }),
     /** CPU self-managed node groups (Auto Scaling groups of the module's own). Default none. GPU taints and device plugins are for gpuNodeGroups only. */
     selfManagedNodeGroups,
+    autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(gpuAddons),
   })
   .superRefine((s, ctx) => {
@@ -192,7 +218,7 @@ export const gpu: Blueprint<typeof gpuSettings> = {
     "managed node groups: CPU \"system\" (on-demand) and GPU groups on AL2023 NVIDIA (or Bottlerocket NVIDIA) AMIs, tainted nvidia.com/gpu, 200 GiB encrypted root volumes, scaling from zero",
     "Cluster Autoscaler node-template tags (labels, taint, nvidia.com/gpu count) on the GPU groups' Auto Scaling groups",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS, Pod Identity agent, EBS CSI",
-    "Helm: NVIDIA device plugin (GPU nodes only), optional DCGM exporter, AWS Load Balancer Controller, Cluster Autoscaler, metrics-server; default gp3 StorageClass",
+    "Helm: NVIDIA device plugin (GPU nodes only), optional DCGM exporter, AWS Load Balancer Controller, Cluster Autoscaler (or Karpenter with an on-demand and a GPU NodePool: `autoscaler: karpenter`), metrics-server; default gp3 StorageClass",
     "optional EFA per GPU group (p4d/p5 and other EFA types): EFA interfaces on every network card, a cluster placement group, the private subnet of one zone offering the type, an EFA security group, the AWS EFA device plugin",
   ],
   whenToUse:
@@ -287,7 +313,7 @@ keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a
   settings: gpuSettings,
 
   addons: gpuAddons,
-  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings), undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
+  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings), settings.autoscaler, undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, gpuClusterNodeGroups(settings), scope, {
       nodeTemplateTags: true,

@@ -1,5 +1,5 @@
 import { ITerraformDependable } from "cdktf";
-import { BlueprintFacts } from "../modules/addons/contract";
+import { Autoscaler, BlueprintFacts } from "../modules/addons/contract";
 import { EbsCsiDriver } from "../modules/addons/ebs-csi-driver";
 import { Placement } from "../modules/addons/helm-release";
 import { BlueprintStack } from "../modules/blueprint-stack";
@@ -71,10 +71,11 @@ export function selfManagedNodeGroupVariables(groups: Readonly<Record<string, Se
 /** Facts of a node-group blueprint: its node groups, Pod Identity, and where cluster-critical add-ons run. */
 export function nodeGroupFacts(
   nodeGroups: Record<string, NodeGroupVariable>,
+  autoscaler: Autoscaler,
   systemPlacement?: Placement,
   selfManagedNodeGroups: Readonly<Record<string, SelfManagedNodeGroupVariable>> = {},
 ): BlueprintFacts {
-  return { compute: "nodes", nodeGroups, selfManagedNodeGroups, workloadIdentity: "podIdentity", systemPlacement };
+  return { compute: "nodes", nodeGroups, selfManagedNodeGroups, workloadIdentity: "podIdentity", systemPlacement, autoscaler };
 }
 
 /** The EKS managed add-ons of every node-group blueprint, in the order the composition creates them. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
 export { rejectedSetting as rejected } from "../modules/addons/contract";
+import { AUTOSCALERS } from "../modules/addons/contract";
 import { defaultKubernetesVersion, kubernetesVersions } from "../modules/catalog";
 import { cidrsOverlap, parseIpv4Cidr } from "../modules/cidr";
-import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT, LOG_RETENTION_DAYS } from "../modules/rules";
+import { AMI_TYPES, SUPPORT_TYPES, supportTypeRuleText, VERSIONS_NEEDING_EXTENDED_SUPPORT, CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE_TEXT } from "../modules/rules";
 import { awsTags, checkSubnets, checkTaints, ec2InstanceType, nodeLabels, taintKey, taintValue } from "./aws-input-settings";
 import { numberForStringHint, unknownKeyHint } from "./settings-hints";
 import { settingsErrorMap } from "./settings-messages";
@@ -14,12 +15,8 @@ import { settingsErrorMap } from "./settings-messages";
 
 const clusterName = z.string().regex(new RegExp(CLUSTER_NAME_PATTERN), CLUSTER_NAME_RULE_TEXT);
 
-export const logRetentionDays = z
-  .number()
-  .int()
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-  });
+import { logRetentionDays } from "../modules/addons/log-retention";
+export { logRetentionDays };
 
 const ipv4Cidr = z.string().refine((c) => parseIpv4Cidr(c) !== undefined, {
   message: "must be an IPv4 CIDR block such as 10.0.0.0/16 (address bits beyond the prefix must be zero)",
@@ -233,6 +230,13 @@ export function checkSelfManagedNames(managed: readonly string[], selfManaged: r
 }
 
 /** Settings every blueprint shares. */
+/**
+ * What scales the nodes of a node-group blueprint. Default cluster-autoscaler (resizes the managed node groups).
+ * karpenter: Karpenter launches nodes for pending pods from its NodePools instead; the managed node groups
+ * keep their sizes and run the controllers, Karpenter included.
+ */
+export const autoscalerSetting = z.enum(AUTOSCALERS).default("cluster-autoscaler");
+
 export const commonSettingsShape = {
   /** Default: the blueprint's name. */
   clusterName,

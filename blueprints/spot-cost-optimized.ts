@@ -4,13 +4,15 @@ import { DestroyCleanup } from "../modules/addons/destroy-cleanup";
 import { ClusterAutoscaler } from "../modules/addons/cluster-autoscaler";
 import { addonSettingsSchema } from "../modules/addons/contract";
 import { Placement } from "../modules/addons/helm-release";
+import { generalPurposePool, Karpenter } from "../modules/addons/karpenter";
 import { MetricsServer } from "../modules/addons/metrics-server";
 import { NAME_PREFIX_SUFFIX_LENGTH } from "../modules/aws-limits";
 import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
+import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
 import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
-import { checkNetworkRules, checkSelfManagedNames, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups, selfManagedNodeGroups } from "./settings";
+import { autoscalerSetting, checkNetworkRules, checkSelfManagedNames, commonSettingsShape, isArmInstanceType, NodeGroupSettings, nodeGroups, selfManagedNodeGroups } from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
 export const SYSTEM_LABEL = { key: "node-role", value: "system" } as const;
@@ -80,7 +82,10 @@ const spotAddons = [
       "skip-nodes-with-system-pods": false,
     },
   }),
+  // With autoscaler: karpenter, Spot first and On-Demand when no Spot pool has capacity.
+  new Karpenter({ pools: [generalPurposePool(["spot", "on-demand"])] }),
   new MetricsServer(),
+  ...optionalAddonsForNodes,
   new DestroyCleanup(),
 ] as const;
 
@@ -127,6 +132,7 @@ export const spotCostOptimizedSettings = z
      */
     gravitonSpot: z.boolean().default(false),
     selfManagedNodeGroups,
+    autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(spotAddons),
   })
   .transform((s, ctx) => {
@@ -175,7 +181,7 @@ export const spotCostOptimized: Blueprint<typeof spotCostOptimizedSettings> = {
     "EKS control plane (private endpoint, KMS secrets encryption, access entries, all control-plane logs)",
     "managed node groups: on-demand \"system\" (tainted CriticalAddonsOnly) and SPOT \"spot-x86\" over six instance types; optional Graviton \"spot-arm64\"",
     "EKS add-ons: vpc-cni (network policy), kube-proxy, CoreDNS (on system nodes), Pod Identity agent, EBS CSI",
-    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (priority expander, Spot tuning), metrics-server, all on system nodes; default gp3 StorageClass",
+    "Helm: AWS Load Balancer Controller, Cluster Autoscaler (priority expander, Spot tuning; or Karpenter, Spot with On-Demand fallback: `autoscaler: karpenter`), metrics-server, all on system nodes; default gp3 StorageClass",
   ],
   whenToUse:
     "Pick it for stateless, replicated, interruption-tolerant workloads (web services, queue workers, CI, batch). Stay on baseline for stateful or single-replica workloads.",
@@ -247,7 +253,7 @@ What stays your job:
 `,
   settings: spotCostOptimizedSettings,
   addons: spotAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), SYSTEM_PLACEMENT, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
+  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, SYSTEM_PLACEMENT, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, {
       nodeTemplateTags: true,

@@ -38,7 +38,9 @@ export class ExampleError extends Error {
 export function loadExamples(root: string): Example[] {
   const dir = path.join(root, EXAMPLES_DIR);
   if (!fs.existsSync(dir)) return [];
-  const entries = fs.readdirSync(dir).sort();
+  // By example name ("karpenter" before "karpenter-spot"), not by file name.
+  const stem = (f: string) => f.replace(/\.yaml$/, "");
+  const entries = fs.readdirSync(dir).sort((a, b) => (stem(a) < stem(b) ? -1 : stem(a) > stem(b) ? 1 : 0));
   const others = entries.filter((f) => !f.endsWith(".yaml"));
   if (others.length > 0) {
     throw new ExampleError(`${EXAMPLES_DIR}/ holds ${others.join(", ")}: examples are .yaml settings files (examples/<name>.yaml) and nothing else`);

@@ -16,7 +16,8 @@ export const EKS_UNSUPPORTED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"] as 
  * (LaunchTemplateName 3–128) and CreatePlacementGroup (GroupName 255); CreateSecurityGroup (GroupName
  * 255); EKS API reference, CreateNodegroup (nodegroupName 1–63) and CreateFargateProfile
  * (fargateProfileName 1–100); CloudWatch Logs CreateLogGroup (logGroupName 1–512); KMS CreateAlias
- * (AliasName 1–256); IAM API reference, CreateInstanceProfile (InstanceProfileName 1–128).
+ * (AliasName 1–256); SQS CreateQueue (QueueName up to 80); EventBridge PutRule (Name 1–64); IAM API reference,
+ * CreateInstanceProfile (InstanceProfileName 1–128).
  */
 export const NAME_LIMITS = {
   iamRole: 64,
@@ -29,6 +30,8 @@ export const NAME_LIMITS = {
   fargateProfile: 100,
   logGroup: 512,
   kmsAlias: 256,
+  sqsQueue: 80,
+  eventRule: 64,
 } as const;
 export type NamedResource = keyof typeof NAME_LIMITS;
 

@@ -109,6 +109,20 @@ export const eksAddonVersions = {
   vpcCni: "v1.22.4-eksbuild.3",
   eksPodIdentityAgent: "v1.3.10-eksbuild.3",
   awsEbsCsiDriver: "v1.63.1-eksbuild.1",
+  /**
+   * Opt-in add-ons (storage and observability). aws-efs-csi-driver and amazon-cloudwatch-observability: the
+   * versions a public EKS configuration pinned in 2026 next to this catalog's vpc-cni and Pod Identity agent
+   * pins (v6.4.0-eksbuild.1 was also "the default build for 1.36" in a public run log of 2026-08-08). EFS CSI
+   * driver 3.4.0 is upstream's v3.4.0 (kubernetes-sigs/aws-efs-csi-driver CHANGELOG-3.x.md; v3.4.1 followed);
+   * the CloudWatch add-on 6.4.0 is chart amazon-cloudwatch-observability 6.4.0 (aws-observability/helm-charts
+   * RELEASE_NOTES, 2026-07-21), whose values.yaml has the `containerInsights`, `applicationSignals` and
+   * `containerLogs` switches the module sets. aws-fsx-csi-driver v1.9.0-eksbuild.1: upstream v1.9.0
+   * (kubernetes-sigs/aws-fsx-csi-driver tag v1.9.0, 2026-04-20; chart appVersion 1.9.0), pinned by a public
+   * 2026 configuration.
+   */
+  awsEfsCsiDriver: "v3.4.0-eksbuild.1",
+  awsFsxCsiDriver: "v1.9.0-eksbuild.1",
+  amazonCloudwatchObservability: "v6.4.0-eksbuild.1",
 } as const;
 
 export interface HelmChart {
@@ -188,6 +202,30 @@ export const helmCharts = {
     version: "4.8.3",
     appVersion: "4.6.0-4.8.3",
   },
+  /**
+   * Karpenter 1.14.1, the newest release (tag v1.14.1, commit bde00654cd316fddb3dccfba3f5ac07039865429,
+   * 2026-08-20, aws/karpenter-provider-aws). Published as OCI charts: `karpenter` and `karpenter-crd` of one
+   * version; charts/karpenter/Chart.yaml reads 1.14.1 on main after "docs: update for patch release v1.14.1
+   * (#9533)" (commit 1d927085dd81a9df9301e613f371dac5b4d16bfe), whose values.yaml pins controller image
+   * tag 1.14.1. The values this project sets (settings.clusterName, settings.interruptionQueue,
+   * serviceAccount.name, replicas, controller.resources, nodeSelector, tolerations; the default affinity
+   * `karpenter.sh/nodepool DoesNotExist` is kept) are in values.yaml at the tag. The controller's IAM policy
+   * (karpenter-iam-policy.ts) is website/content/en/v1.14/getting-started/getting-started-with-karpenter/
+   * cloudformation.yaml (identical to docs/ at the tag); bump both together and re-diff.
+   */
+  karpenter: {
+    repository: "oci://public.ecr.aws/karpenter",
+    chart: "karpenter",
+    version: "1.14.1",
+    appVersion: "1.14.1",
+  },
+  /** The CRDs of `karpenter` as templates, so Helm upgrades them (Helm never upgrades a chart's crds/). */
+  karpenterCrd: {
+    repository: "oci://public.ecr.aws/karpenter",
+    chart: "karpenter-crd",
+    version: "1.14.1",
+    appVersion: "1.14.1",
+  },
 } as const satisfies Record<string, HelmChart>;
 
 export interface ContainerImage {
@@ -206,3 +244,12 @@ export interface ContainerImage {
 export const containerImages = {
   kubectl: { repository: "registry.k8s.io/kubectl", tag: "v1.35.4" },
 } as const satisfies Record<string, ContainerImage>;
+
+/**
+ * The AMI the default Karpenter EC2NodeClass selects: an EKS-optimized Amazon Linux 2023 release, pinned (Karpenter's
+ * docs advise against `al2023@latest` in production: a new AMI would roll every node unreviewed). v20260714 is the
+ * newest release in awslabs/amazon-eks-ami CHANGELOG.md (2026-07 snapshot; tag v20260724 has no release notes yet)
+ * and builds AMIs for Kubernetes 1.30–1.36. Karpenter resolves the alias per architecture and, for GPU instance
+ * types, to the NVIDIA variant. Bump with the AMI releases (`karpenter_ami_alias` overrides it per cluster).
+ */
+export const karpenterAmiAlias = "al2023@v20260714";

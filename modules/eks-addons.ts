@@ -4,6 +4,8 @@ import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { Addon, BlueprintFacts, ClusterSide } from "./addons/contract";
 import { setModuleFile } from "./blueprint-stack";
 import { eksAddonVersions, KubernetesRelease, kubernetesReleases } from "./catalog";
+import { IamPolicyDocument } from "./iam-policy-document";
+import { fsxCsiDriverPolicy } from "./addons/fsx-csi-driver-iam-policy";
 import { WorkloadIdentity, WorkloadRole } from "./workload-identity";
 
 /**
@@ -20,9 +22,13 @@ export interface EksAddonRole {
   readonly roleNameSuffix: string;
   readonly description: string;
   readonly serviceAccount: string;
+  /** The service account's namespace. Default kube-system. */
+  readonly namespace?: string;
   /** IRSA sets the add-on's service account role; Pod Identity adds an association to the add-on itself. */
   readonly identity: WorkloadIdentity;
   readonly managedPolicies: readonly string[];
+  /** A customer-managed policy (upstream's published least-privilege policy), for the partition. Default none. */
+  readonly policy?: (partition: string) => IamPolicyDocument;
   readonly outputName: string;
 }
 
@@ -83,6 +89,54 @@ export const eksAddons = {
       outputName: "ebs_csi_driver_role_arn",
     },
   },
+  // The add-on accepts a Pod Identity association for the controller only (aws-efs-csi-driver#1759);
+  // the node DaemonSet mounts without AWS credentials unless a volume asks for the `iam` mount option.
+  aws_efs_csi_driver: {
+    addonName: "aws-efs-csi-driver",
+    version: eksAddonVersions.awsEfsCsiDriver,
+    phase: "afterCompute",
+    role: {
+      address: "efs_csi_driver",
+      roleNameSuffix: "efs-csi-driver",
+      description: "Lets the EFS CSI driver create and delete EFS access points for dynamically provisioned volumes.",
+      serviceAccount: "efs-csi-controller-sa",
+      identity: "podIdentity",
+      managedPolicies: ["service-role/AmazonEFSCSIDriverPolicy"],
+      outputName: "efs_csi_driver_role_arn",
+    },
+  },
+  aws_fsx_csi_driver: {
+    addonName: "aws-fsx-csi-driver",
+    version: eksAddonVersions.awsFsxCsiDriver,
+    phase: "afterCompute",
+    role: {
+      address: "fsx_csi_driver",
+      roleNameSuffix: "fsx-csi-driver",
+      description: "Lets the FSx for Lustre CSI driver create, resize and delete FSx for Lustre file systems.",
+      serviceAccount: "fsx-csi-controller-sa",
+      identity: "podIdentity",
+      // Upstream's published policy rather than AmazonFSxFullAccess (all of FSx, backups, directories).
+      managedPolicies: [],
+      policy: fsxCsiDriverPolicy,
+      outputName: "fsx_csi_driver_role_arn",
+    },
+  },
+  amazon_cloudwatch_observability: {
+    addonName: "amazon-cloudwatch-observability",
+    version: eksAddonVersions.amazonCloudwatchObservability,
+    phase: "afterCompute",
+    // The CloudWatch agent and Fluent Bit both run as amazon-cloudwatch/cloudwatch-agent.
+    role: {
+      address: "cloudwatch_observability",
+      roleNameSuffix: "cloudwatch-observability",
+      description: "Lets the CloudWatch agent and Fluent Bit publish Container Insights metrics and container logs.",
+      serviceAccount: "cloudwatch-agent",
+      namespace: "amazon-cloudwatch",
+      identity: "podIdentity",
+      managedPolicies: ["CloudWatchAgentServerPolicy"],
+      outputName: "cloudwatch_observability_role_arn",
+    },
+  },
 } as const satisfies Record<string, EksAddonDefinition>;
 
 export type EksAddonKey = keyof typeof eksAddons;
@@ -104,22 +158,39 @@ export function eksAddonVersionsLocal(scope: Construct): TerraformLocal {
   return new TerraformLocal(holder, "eks_addon_versions", versionsByKubernetesMinor());
 }
 
-/** An EKS managed add-on from the table, with its role. No settings: its version is the catalog's. */
-export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addon<Key> {
+/**
+ * An EKS managed add-on from the table, with its role. Its version is the catalog's. Subclasses with settings
+ * (opt-in add-ons) override `configurationValues` and `beforeAddon` and add their own resources.
+ */
+export class EksManagedAddon<Row extends EksAddonKey = EksAddonKey, Settings = undefined, Key extends string = Row> extends Addon<Key, Settings> {
   readonly key: Key;
+  /** The table row: its key is the add-on's Terraform address (`aws_eks_addon.<row>`). */
+  readonly row: Row;
   readonly clusterPhase: EksAddonDefinition["phase"];
   readonly definition: EksAddonDefinition;
 
-  constructor(key: Key) {
+  /** `key`: where its settings sit under `addons`, when it has settings; default the row's key. */
+  constructor(row: Row, key?: Key) {
     super();
-    this.key = key;
-    this.definition = eksAddons[key];
+    this.row = row;
+    this.key = key ?? (row as string as Key);
+    this.definition = eksAddons[row];
     this.clusterPhase = this.definition.phase;
   }
 
-  buildCluster(scope: Construct, side: ClusterSide): ITerraformDependable[] {
+  /** The add-on's configuration values. Default: the table's, for the blueprint's facts. */
+  protected configurationValues(side: ClusterSide, _settings: Settings): Record<string, unknown> | undefined {
+    return this.definition.configuration?.(side);
+  }
+
+  /** What the add-on must wait for besides its role (log groups it writes to). Default nothing. */
+  protected beforeAddon(_scope: Construct, _side: ClusterSide, _settings: Settings, _role: WorkloadRole | undefined): ITerraformDependable[] {
+    return [];
+  }
+
+  buildCluster(scope: Construct, side: ClusterSide, settings: Settings): ITerraformDependable[] {
     const d = this.definition;
-    const holder = new Construct(scope, `${this.key}_eks_addon`);
+    const holder = new Construct(scope, `${this.row}_eks_addon`);
     setModuleFile(holder, "eks_addons");
     const role =
       d.role &&
@@ -127,20 +198,22 @@ export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addo
         address: d.role.address,
         roleNameSuffix: d.role.roleNameSuffix,
         description: d.role.description,
-        namespace: "kube-system",
+        namespace: d.role.namespace ?? "kube-system",
         serviceAccount: d.role.serviceAccount,
         identity: d.role.identity,
         cluster: side.identity,
         managedPolicies: d.role.managedPolicies,
+        policy: d.role.policy?.(side.identity.partition),
         // The add-on declares its own association.
         associate: false,
         outputName: d.role.outputName,
       });
-    const configuration = d.configuration?.(side);
-    const addon = new EksAddon(holder, this.key, {
+    const configuration = this.configurationValues(side, settings);
+    const before = this.beforeAddon(holder, side, settings, role);
+    const addon = new EksAddon(holder, this.row, {
       clusterName: side.identity.clusterName,
       addonName: d.addonName,
-      addonVersion: typeof d.version === "string" ? d.version : side.versionForCluster(this.key),
+      addonVersion: typeof d.version === "string" ? d.version : side.versionForCluster(this.row),
       serviceAccountRoleArn: role && d.role?.identity === "irsa" ? role.arn : undefined,
       podIdentityAssociation:
         role && d.role?.identity === "podIdentity" ? [{ roleArn: role.arn, serviceAccount: d.role.serviceAccount }] : undefined,
@@ -148,7 +221,12 @@ export class EksManagedAddon<Key extends EksAddonKey = EksAddonKey> extends Addo
       ...RESOLVE_CONFLICTS,
       tags: side.identity.tags,
       // The role's policies must be attached before the add-on's pods first call AWS.
-      dependsOn: nonEmpty([...(role?.serviceRole.attachments ?? []), ...(d.phase === "afterCompute" ? side.computeResources : [])]),
+      dependsOn: nonEmpty([
+        ...(role?.serviceRole.attachments ?? []),
+        ...(role?.policyAttachment ? [role.policyAttachment] : []),
+        ...before,
+        ...(d.phase === "afterCompute" ? side.computeResources : []),
+      ]),
     });
     return [addon];
   }

@@ -6,6 +6,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -55,6 +56,8 @@ export interface CreatedNetworkProps {
   readonly intraSubnets: boolean;
   /** Default of `flow_log_retention_days`. */
   readonly flowLogRetentionDays: number;
+  /** Tags the private subnets get besides the module's (e.g. Karpenter's discovery tag). Default none. */
+  readonly privateSubnetTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -172,7 +175,11 @@ export class CreatedNetwork extends Construct implements NetworkRefs {
       tags: Token.asStringMap(
         Fn.merge([
           props.tags,
-          { Name: `${props.clusterName}-private-${zoneName(privateCount.index)}`, "kubernetes.io/role/internal-elb": "1" },
+          {
+            Name: `${props.clusterName}-private-${zoneName(privateCount.index)}`,
+            "kubernetes.io/role/internal-elb": "1",
+            ...props.privateSubnetTags,
+          },
         ]),
       ),
     });
@@ -311,6 +318,11 @@ export interface ExistingNetworkProps {
   readonly privateSubnetIds: readonly string[];
   readonly publicSubnetIds: readonly string[];
   readonly controlPlaneSubnetIds?: readonly string[];
+  /**
+   * Tags to add to the existing private subnets (e.g. Karpenter's discovery tag), one `aws_ec2_tag` each.
+   * Default none.
+   */
+  readonly privateSubnetTags?: Readonly<Record<string, string>>;
 }
 
 /** A VPC the user already has: the module takes its ids as inputs and creates nothing. */
@@ -371,5 +383,24 @@ export class ExistingNetwork extends Construct implements NetworkRefs {
       },
     });
     this.controlPlaneSubnetZones = `[for s in ${subnets.fqn} : s.availability_zone]`;
+
+    const extraTags = props.privateSubnetTags ?? {};
+    if (Object.keys(extraTags).length > 0) {
+      // The subnets belong to another configuration, so their tags are added one by one rather than owned.
+      // If that configuration manages the subnets' tags itself, add the tags there instead (the two would fight).
+      const values = new TerraformLocal(ofType(this, "locals"), "private_subnet_extra_tags", extraTags);
+      const pairs = new TerraformLocal(
+        ofType(this, "locals"),
+        "private_subnet_extra_tag_pairs",
+        `\${{ for pair in setproduct(toset(var.private_subnet_ids), keys(local.${values.friendlyUniqueId})) : "\${pair[0]}/\${pair[1]}" => { subnet_id = pair[0], key = pair[1], value = local.${values.friendlyUniqueId}[pair[1]] } }}`,
+      );
+      const each = TerraformIterator.fromMap(pairs.expression as unknown as Record<string, unknown>);
+      new Ec2Tag(this, "private_subnet", {
+        forEach: each,
+        resourceId: each.getString("subnet_id"),
+        key: each.getString("key"),
+        value: each.getString("value"),
+      });
+    }
   }
 }

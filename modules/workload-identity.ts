@@ -55,6 +55,8 @@ export interface WorkloadRoleProps {
 export class WorkloadRole extends Construct {
   readonly serviceRole: ServiceRole;
   readonly association?: EksPodIdentityAssociation;
+  /** The attachment of the customer-managed policy, when there is one. */
+  readonly policyAttachment?: IamRolePolicyAttachment;
 
   constructor(scope: Construct, props: WorkloadRoleProps) {
     super(scope, `${props.address}_workload_role`);
@@ -87,7 +89,7 @@ export class WorkloadRole extends Construct {
         policy: Fn.jsonencode(document.expression),
         tags: cluster.tags,
       });
-      new IamRolePolicyAttachment(ofType(this, "policy_attachment"), props.address, {
+      this.policyAttachment = new IamRolePolicyAttachment(ofType(this, "policy_attachment"), props.address, {
         role: this.serviceRole.role.name,
         policyArn: policy.arn,
       });

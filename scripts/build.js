@@ -22,7 +22,7 @@ const esbuild = require("esbuild");
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 const STAMP = path.join(DIST, ".build-stamp");
-const SOURCE_DIRS = ["modules", "blueprints", "emitter", "cli", "validate"];
+const SOURCE_DIRS = ["modules", "blueprints", "emitter", "cli", "validate", "security"];
 const SOURCE_FILES = ["main.ts", "index.ts"];
 /** Read by the build besides the sources: a change here changes the output. */
 const BUILD_INPUTS = ["package-lock.json", "tsconfig.json", "scripts/build.js"];
@@ -41,6 +41,8 @@ const common = {
   supported: { "dynamic-import": false },
   logLevel: "warning",
   tsconfig: path.join(ROOT, "tsconfig.json"),
+  // ESM entry points first: UMD builds (jsonc-parser's) require their parts dynamically, which a bundle cannot follow.
+  mainFields: ["module", "main"],
 };
 
 function listSources() {
@@ -49,7 +51,7 @@ function listSources() {
     for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const rel = path.posix.join(dir, entry.name);
       if (entry.isDirectory()) walk(rel);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) files.push(rel);
+      else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || entry.name.endsWith(".json")) files.push(rel);
     }
   };
   SOURCE_DIRS.forEach(walk);
@@ -129,8 +131,14 @@ async function main() {
 
   const started = Date.now();
   fs.rmSync(STAMP, { force: true }); // an interrupted build must not look complete
-  removeOrphans(sources);
-  await esbuild.build({ ...common, entryPoints: sources.map((s) => path.join(ROOT, s)), outdir: DIST, outbase: ROOT });
+  const code = sources.filter((s) => s.endsWith(".ts"));
+  removeOrphans(code);
+  await esbuild.build({ ...common, entryPoints: code.map((s) => path.join(ROOT, s)), outdir: DIST, outbase: ROOT });
+  // JSON the sources require at run time (the AWS facts snapshots) sits next to their transpiled files.
+  for (const json of sources.filter((s) => s.endsWith(".json"))) {
+    fs.mkdirSync(path.dirname(path.join(DIST, json)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, json), path.join(DIST, json));
+  }
   const shell = await cliShell();
   await Promise.all(
     BUNDLES.map((entry) => {

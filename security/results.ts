@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { packageRoot } from "../cli/package-root";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -38,12 +39,11 @@ export interface CheckOutcome {
   readonly reason?: string;
 }
 
-/** security/ in the source tree, from security/ itself, emitter/, and their dist/ copies. */
+/** security/ of this package, wherever the code runs from (source, dist/, or a bundle). */
 export function securityDir(): string {
-  const candidates = [__dirname, path.join(__dirname, "..", "security"), path.join(__dirname, "..", "..", "security")];
-  const found = candidates.find((d) => fs.existsSync(path.join(d, "checkov-version")));
-  if (!found) throw new Error(`security/checkov-version not found (looked in ${candidates.join(", ")})`);
-  return found;
+  const dir = path.join(packageRoot(), "security");
+  if (!fs.existsSync(path.join(dir, "checkov-version"))) throw new Error(`security/checkov-version not found in ${dir}`);
+  return dir;
 }
 
 export const RESULTS_FILE = "checkov-results.json";

@@ -45,6 +45,8 @@ export function clusterSide(
       partition: "aws",
       tags: {},
     },
+    network: { vpcId: "vpc-0123", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
+    clusterSecurityGroupId: "sg-cluster",
     kubernetesVersion: "1.35",
     computeResources,
     versionForCluster: (key) => `version-of-${key}`,

@@ -21,7 +21,7 @@ describe("example modules (examples/*.yaml)", () => {
   test("every example's cluster and add-ons modules plan with zero errors", () => {
     const names = fs.readdirSync(path.join(ROOT, "examples")).map((f) => f.replace(/\.yaml$/, ""));
     expect(names.length).toBeGreaterThan(0);
-    expect(results.map((r) => path.relative(GENERATED, r.dir))).toEqual(names.sort().flatMap((n) => [`examples/${n}/addons`, `examples/${n}/cluster`]));
+    expect(results.map((r) => path.relative(GENERATED, r.dir)).sort()).toEqual(names.flatMap((n) => [`examples/${n}/addons`, `examples/${n}/cluster`]).sort());
     expect(describeFailures(results)).toEqual([]);
     for (const r of results) expect(r.instanceCount).toBeGreaterThan(0);
   });

@@ -9,7 +9,7 @@ import { moduleVariable } from "../terraform";
 import { WorkloadRole } from "../workload-identity";
 import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
 import { clusterAutoscalerPolicy } from "./cluster-autoscaler-iam-policy";
-import { Addon, AddonsSide, ClusterSide } from "./contract";
+import { Addon, AddonsSide, BlueprintFacts, ClusterSide } from "./contract";
 import { chartRelease, Placement } from "./helm-release";
 
 const NAMESPACE = "kube-system";
@@ -88,6 +88,11 @@ export class ClusterAutoscaler extends Addon<"clusterAutoscaler", ClusterAutosca
           .default(options.defaults?.scaleDownUnneededTime ?? "10m"),
       })
       .prefault({});
+  }
+
+  /** Not when the blueprint's nodes are scaled by Karpenter instead. */
+  isEnabled(_settings: ClusterAutoscalerSettings, facts: BlueprintFacts): boolean {
+    return facts.autoscaler !== "karpenter";
   }
 
   buildCluster(scope: Construct, side: ClusterSide): ITerraformDependable[] {

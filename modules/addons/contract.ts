@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { z } from "zod";
+import { NetworkRefs } from "../network";
 import { NodeGroupVariable } from "../node-groups";
 import { ClusterIdentityRefs, WorkloadIdentity } from "../workload-identity";
 import { AddonContext } from "./context";
@@ -32,6 +33,10 @@ export class Handoff {
   ) {}
 }
 
+/** What scales a node-group blueprint's nodes: the Cluster Autoscaler (node groups) or Karpenter (its own nodes). */
+export const AUTOSCALERS = ["cluster-autoscaler", "karpenter"] as const;
+export type Autoscaler = (typeof AUTOSCALERS)[number];
+
 /** What an add-on may know about the blueprint it is part of, on either side. Decided at synth time. */
 export interface BlueprintFacts {
   /** `nodes` for EC2 node groups, `fargate` for a Fargate-only data plane. */
@@ -44,11 +49,17 @@ export interface BlueprintFacts {
   readonly workloadIdentity: WorkloadIdentity;
   /** Where cluster-critical add-ons run (system nodes). Undefined: anywhere. */
   readonly systemPlacement?: Placement;
+  /** What scales the nodes (setting `autoscaler` of node-group blueprints). Undefined: nothing (Fargate). */
+  readonly autoscaler?: Autoscaler;
 }
 
 /** The cluster module, as an add-on sees it. */
 export interface ClusterSide extends BlueprintFacts {
   readonly identity: ClusterIdentityRefs;
+  /** The cluster's VPC and the private subnets its workloads run in (file system mount targets, scrapers). */
+  readonly network: Pick<NetworkRefs, "vpcId" | "privateSubnetIds">;
+  /** The security group EKS creates for the cluster; managed nodes and Fargate pods carry it too. */
+  readonly clusterSecurityGroupId: string;
   /** `var.kubernetes_version`, as a token. */
   readonly kubernetesVersion: string;
   /** The compute the add-on's pods run on; `afterCompute` add-ons depend on it. */
