@@ -2,25 +2,30 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { blueprints } from "../blueprints/registry";
-import { generateModules } from "../emitter/generate";
+import { loadExamples, repositoryTree } from "../emitter/examples";
 import { ForeignFilesError, MARKER_FILE, staleFiles, writeTreeAtomically } from "../emitter/write-tree";
 
 const REPO = path.resolve(__dirname, "..");
-const defaults = () => generateModules(blueprints.map((blueprint) => ({ blueprint })));
+const defaults = () => repositoryTree(REPO);
 
 describe("generated/", () => {
   const tree = defaults();
 
-  test("is up to date with the blueprints (run `npm start` and commit the result)", () => {
+  test("is up to date with the blueprints and examples/*.yaml (run `npm start` and commit the result)", () => {
     expect(staleFiles(path.join(REPO, "generated"), tree)).toEqual([]);
   });
 
-  test("holds a cluster module, an add-ons module and a README per blueprint", () => {
-    for (const { name } of blueprints) {
-      expect(tree.has(`${name}/README.md`)).toBe(true);
-      expect(tree.has(`${name}/cluster/versions.tf.json`)).toBe(true);
-      expect(tree.has(`${name}/addons/versions.tf.json`)).toBe(true);
+  test("holds a cluster module, an add-ons module and a README per blueprint and per example", () => {
+    const examples = loadExamples(REPO).map((e) => `examples/${e.name}`);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const dir of [...blueprints.map((b) => b.name), ...examples]) {
+      expect(tree.has(`${dir}/README.md`)).toBe(true);
+      expect(tree.has(`${dir}/cluster/versions.tf.json`)).toBe(true);
+      expect(tree.has(`${dir}/addons/versions.tf.json`)).toBe(true);
     }
+    // Nothing else lives under generated/examples/ but the examples' modules and their index.
+    const exampleDirs = new Set([...tree.keys()].filter((f) => f.startsWith("examples/") && f !== "examples/README.md").map((f) => f.split("/").slice(0, 2).join("/")));
+    expect([...exampleDirs].sort()).toEqual(examples);
   });
 
   test("is deterministic: two runs give byte-identical files", () => {

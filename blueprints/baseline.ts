@@ -8,9 +8,19 @@ import { MetricsServer } from "../modules/addons/metrics-server";
 import { Blueprint } from "./blueprint";
 import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
-import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
 import { Calico } from "../modules/addons/calico";
-import { autoscalerSetting, checkNetworkRules, checkPodNetworking, commonSettingsShape, nodeGroups, nodePodNetworking, podNetworkingShape } from "./settings";
+import {
+  autoscalerSetting,
+  checkNetworkRules,
+  checkPodNetworking,
+  checkSelfManagedNames,
+  commonSettingsShape,
+  nodeGroups,
+  nodePodNetworking,
+  podNetworkingShape,
+  selfManagedNodeGroups,
+} from "./settings";
 
 const baselineAddons = [
   ...eksAddonsForNodes,
@@ -32,12 +42,14 @@ export const baselineSettings = z
     nodeGroups: nodeGroups.prefault({
       general: { instanceTypes: ["m6i.large", "m6a.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
     }),
+    selfManagedNodeGroups,
     autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(baselineAddons),
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
     checkPodNetworking(s, ctx);
+    checkSelfManagedNames(Object.keys(s.nodeGroups), Object.keys(s.selfManagedNodeGroups), ctx);
   });
 
 export type BaselineSettings = z.output<typeof baselineSettings>;
@@ -89,6 +101,8 @@ Ingresses and Services, node autoscaling, and encrypted gp3 volumes, with secure
 `,
   settings: baselineSettings,
   addons: baselineAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, nodePodNetworking(settings)),
-  buildCompute: (stack, settings, scope) => nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope),
+  facts: (settings) =>
+    nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, nodePodNetworking(settings), undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
+  buildCompute: (stack, settings, scope) =>
+    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { selfManagedNodeGroups: selfManagedNodeGroupVariables(settings.selfManagedNodeGroups) }),
 };

@@ -25,10 +25,11 @@ import {
 import { Blueprint } from "./blueprint";
 import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
-import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
 import {
   checkNetworkRules,
   checkNodeGroupNames,
+  checkSelfManagedNames,
   checkNodeGroupSizes,
   commonSettingsShape,
   checkPodNetworking,
@@ -39,6 +40,7 @@ import {
   NodeGroupSettings,
   nodeGroups,
   scaleFromZero,
+  selfManagedNodeGroups,
   autoscalerSetting,
 } from "./settings";
 
@@ -171,12 +173,15 @@ export const gpuSettings = z
       .refine((groups) => Object.keys(groups).length > 0, "must define at least one GPU node group")
       // Both 4 vCPU, 16 GiB, one GPU: the Cluster Autoscaler sizes a group from one of its types.
       .prefault({ gpu: { instanceTypes: ["g6.xlarge", "g5.xlarge"], maxSize: 4 } }),
+    /** CPU self-managed node groups (Auto Scaling groups of the module's own). Default none. GPU taints and device plugins are for gpuNodeGroups only. */
+    selfManagedNodeGroups,
     autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(gpuAddons),
   })
   .superRefine((s, ctx) => {
     checkNetworkRules(s, ctx);
     checkPodNetworking({ ...s, nodeGroups: { ...s.nodeGroups, ...s.gpuNodeGroups } }, ctx);
+    checkSelfManagedNames([...Object.keys(s.nodeGroups), ...Object.keys(s.gpuNodeGroups)], Object.keys(s.selfManagedNodeGroups), ctx);
     for (const name of Object.keys(s.gpuNodeGroups)) {
       if (name in s.nodeGroups) {
         ctx.addIssue({ code: "custom", path: ["gpuNodeGroups", name], message: `${name} is also a CPU node group; node group names must be unique` });
@@ -315,10 +320,12 @@ keep \`minSize: 0\` so an idle group costs nothing, and mind that all nodes of a
   settings: gpuSettings,
 
   addons: gpuAddons,
-  facts: (settings) => nodeGroupFacts(gpuClusterNodeGroups(settings), settings.autoscaler, nodePodNetworking(settings)),
+  facts: (settings) =>
+    nodeGroupFacts(gpuClusterNodeGroups(settings), settings.autoscaler, nodePodNetworking(settings), undefined, selfManagedNodeGroupVariables(settings.selfManagedNodeGroups)),
   buildCompute: (stack, settings, scope) =>
     nodeGroupCompute(stack, gpuClusterNodeGroups(settings), scope, {
       nodeTemplateTags: true,
+      selfManagedNodeGroups: selfManagedNodeGroupVariables(settings.selfManagedNodeGroups),
       efa: Object.values(settings.gpuNodeGroups).some((g) => g.efa),
     }),
 };

@@ -160,7 +160,11 @@ export function checkNodeGroupSizes(g: { minSize: number; desiredSize: number; m
   }
 }
 
-export const nodeGroupSettings = z.strictObject(nodeGroupShape).superRefine((g, ctx) => {
+export const nodeGroupSettings = z.strictObject(nodeGroupShape).superRefine(checkNodeGroup);
+export type NodeGroupSettings = z.output<typeof nodeGroupSettings>;
+
+/** Sizes, taints, and instance types that match the AMI's architecture: managed and self-managed groups alike. */
+export function checkNodeGroup(g: z.output<z.ZodObject<typeof nodeGroupShape>>, ctx: z.RefinementCtx): void {
   checkNodeGroupSizes(g, ctx);
   checkTaints(g.taints, ctx);
   const arm = g.amiType.includes("ARM_64");
@@ -172,8 +176,7 @@ export const nodeGroupSettings = z.strictObject(nodeGroupShape).superRefine((g, 
       message: `${mismatched.join(", ")} ${mismatched.length === 1 ? "does" : "do"} not match amiType ${g.amiType} (${arm ? "arm64 needs Graviton types" : "x86_64 needs non-Graviton types"})`,
     });
   }
-});
-export type NodeGroupSettings = z.output<typeof nodeGroupSettings>;
+}
 
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
@@ -195,6 +198,37 @@ export const nodeGroups = z.record(z.string(), nodeGroupSettings).superRefine((g
   if (names.length === 0) ctx.addIssue({ code: "custom", message: "must define at least one node group" });
   checkNodeGroupNames(names, ctx);
 });
+
+/**
+ * A self-managed node group (an EC2 Auto Scaling group the module runs itself): the managed group's
+ * fields and rules, plus an optional custom AMI. capacityType SPOT makes the group all Spot
+ * (price-capacity-optimized, capacity rebalancing); maxUnavailablePercentage bounds its instance refresh.
+ */
+export const selfManagedNodeGroupSettings = z
+  .strictObject({
+    ...nodeGroupShape,
+    /**
+     * Default: the EKS-optimized AMI (or Bottlerocket's) that SSM publishes for the Kubernetes version and
+     * amiType, read on every plan, so a newer AMI rolls the nodes on the next apply. An id pins the AMI; it
+     * must be of amiType's family, since the bootstrap user data follows amiType.
+     */
+    amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0").optional(),
+  })
+  .superRefine(checkNodeGroup);
+export type SelfManagedNodeGroupSettings = z.output<typeof selfManagedNodeGroupSettings>;
+
+/** Default none: self-managed groups are for what managed groups cannot do (custom AMIs, own bootstrap, mixed Spot policies). */
+export const selfManagedNodeGroups = z
+  .record(z.string(), selfManagedNodeGroupSettings)
+  .superRefine((groups, ctx) => checkNodeGroupNames(Object.keys(groups), ctx))
+  .default({});
+
+/** Self-managed group names must differ from managed ones: both name nodes, launch templates and autoscaler tags. */
+export function checkSelfManagedNames(managed: readonly string[], selfManaged: readonly string[], ctx: z.RefinementCtx): void {
+  for (const name of selfManaged.filter((n) => managed.includes(n))) {
+    ctx.addIssue({ code: "custom", path: ["selfManagedNodeGroups", name], message: `${name} is also a managed node group; node group names must be unique` });
+  }
+}
 
 /** Settings every blueprint shares. */
 /**

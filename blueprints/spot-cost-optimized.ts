@@ -11,18 +11,20 @@ import { NodeGroupVariable } from "../modules/node-groups";
 import { Blueprint } from "./blueprint";
 import { optionalAddonsForNodes } from "./optional-addons";
 import { nodeGroupVariables } from "./compose";
-import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts } from "./node-group-cluster";
+import { eksAddonsForNodes, nodeGroupCompute, nodeGroupFacts, selfManagedNodeGroupVariables } from "./node-group-cluster";
 import { Calico } from "../modules/addons/calico";
 import {
   autoscalerSetting,
   checkNetworkRules,
   checkPodNetworking,
+  checkSelfManagedNames,
   commonSettingsShape,
   isArmInstanceType,
   NodeGroupSettings,
   nodeGroups,
   nodePodNetworking,
   podNetworkingShape,
+  selfManagedNodeGroups,
 } from "./settings";
 
 /** The label and taint that keep cluster-critical add-ons on the on-demand system group, and workloads off it. */
@@ -144,6 +146,7 @@ export const spotCostOptimizedSettings = z
      * the Cluster Autoscaler prefers. Turn it on only when every workload image is multi-arch.
      */
     gravitonSpot: z.boolean().default(false),
+    selfManagedNodeGroups,
     autoscaler: autoscalerSetting,
     addons: addonSettingsSchema(spotAddons),
   })
@@ -159,6 +162,7 @@ export const spotCostOptimizedSettings = z
     checkNetworkRules(s, ctx);
     checkPodNetworking(s, ctx);
     checkSpotGroups(s.nodeGroups, ctx);
+    checkSelfManagedNames(Object.keys(s.nodeGroups), Object.keys(s.selfManagedNodeGroups), ctx);
   });
 
 export type SpotCostOptimizedSettings = z.output<typeof spotCostOptimizedSettings>;
@@ -169,11 +173,18 @@ export type SpotCostOptimizedSettings = z.output<typeof spotCostOptimizedSetting
  * `<group>-` plus Terraform's 26-character unique suffix (name_prefix). Groups named before name_prefix
  * (no suffix) still match, so priorities hold while a group is being replaced.
  */
-export function expanderPriorities(groups: Readonly<Record<string, NodeGroupVariable>>): Record<string, string[]> {
+export function expanderPriorities(
+  groups: Readonly<Record<string, NodeGroupVariable>>,
+  selfManagedGroups: Readonly<Record<string, NodeGroupVariable>> = {},
+): Record<string, string[]> {
   const priorities: Record<string, string[]> = {};
+  const priorityOf = (g: NodeGroupVariable) => (g.capacity_type !== "SPOT" ? "10" : g.instance_types.every(isArmInstanceType) ? "30" : "20");
   for (const [name, g] of Object.entries(groups)) {
-    const priority = g.capacity_type !== "SPOT" ? "10" : g.instance_types.every(isArmInstanceType) ? "30" : "20";
-    (priorities[priority] ??= []).push(`^eks-${name}-([0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}-)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
+    (priorities[priorityOf(g)] ??= []).push(`^eks-${name}-([0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}-)?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`);
+  }
+  // Self-managed Auto Scaling groups are named `<group>-` plus Terraform's unique suffix; unlisted groups the expander would never use.
+  for (const [name, g] of Object.entries(selfManagedGroups)) {
+    (priorities[priorityOf(g)] ??= []).push(`^${name}-[0-9a-f]{${NAME_PREFIX_SUFFIX_LENGTH}}$`);
   }
   return priorities;
 }
@@ -258,7 +269,17 @@ What stays your job:
 `,
   settings: spotCostOptimizedSettings,
   addons: spotAddons,
-  facts: (settings) => nodeGroupFacts(nodeGroupVariables(settings.nodeGroups), settings.autoscaler, nodePodNetworking(settings), SYSTEM_PLACEMENT),
+  facts: (settings) =>
+    nodeGroupFacts(
+      nodeGroupVariables(settings.nodeGroups),
+      settings.autoscaler,
+      nodePodNetworking(settings),
+      SYSTEM_PLACEMENT,
+      selfManagedNodeGroupVariables(settings.selfManagedNodeGroups),
+    ),
   buildCompute: (stack, settings, scope) =>
-    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, { nodeTemplateTags: true }),
+    nodeGroupCompute(stack, nodeGroupVariables(settings.nodeGroups), scope, {
+      nodeTemplateTags: true,
+      selfManagedNodeGroups: selfManagedNodeGroupVariables(settings.selfManagedNodeGroups),
+    }),
 };

@@ -7,7 +7,7 @@ import { Blueprint } from "../blueprints/blueprint";
 import { buildBlueprintStacks } from "../blueprints/stacks";
 import { moduleAssetsOf } from "../modules/module-asset";
 import { emitModule, ModuleFiles, renderJson } from "./emit-module";
-import { blueprintReadme, moduleReadme } from "./readme";
+import { blueprintPlace, blueprintReadme, moduleReadme, ReadmePlace } from "./readme";
 
 /**
  * Emission reads stacks in memory and never writes the app's output directory, but cdktf's App creates
@@ -22,6 +22,11 @@ export interface BlueprintRequest {
   readonly blueprint: Blueprint;
   /** Raw settings; validated by the blueprint's schema. Default: the blueprint's defaults. */
   readonly settings?: unknown;
+  /**
+   * Where the modules go in the tree and what their READMEs say they were made from. Default: the
+   * blueprint's name, made from its defaults (`<bp>/cluster`, …); examples go to `examples/<name>/`.
+   */
+  readonly place?: ReadmePlace;
 }
 
 /**
@@ -35,21 +40,22 @@ export function generateModules(requests: readonly BlueprintRequest[]): Generate
 
 function synthesizeAll(requests: readonly BlueprintRequest[]): GeneratedTree {
   const tree: GeneratedTree = new Map();
-  for (const { blueprint, settings } of requests) {
+  for (const { blueprint, settings, place = blueprintPlace(blueprint) } of requests) {
     // One app per blueprint: no stack of one blueprint can see another's constructs.
     fs.mkdirSync(EMIT_OUTDIR, { recursive: true }); // before App's own non-recursive mkdir, which races in parallel runs
     const app = new App({ outdir: EMIT_OUTDIR, skipValidation: true, stackTraces: false, context: { excludeStackIdFromLogicalIds: "true", allowSepCharsInLogicalIds: "true" } });
     const stacks = buildBlueprintStacks(app, blueprint, settings, "module");
     const cluster = emitModule(stacks.cluster);
     const addons = emitModule(stacks.addons);
-    addFiles(tree, `${blueprint.name}/cluster`, cluster);
-    addFiles(tree, `${blueprint.name}/addons`, addons);
+    const root = place.dir;
+    addFiles(tree, `${root}/cluster`, cluster);
+    addFiles(tree, `${root}/addons`, addons);
     for (const [stack, dir] of [[stacks.cluster, "cluster"], [stacks.addons, "addons"]] as const) {
-      for (const [relative, content] of moduleAssetsOf(stack)) tree.set(`${blueprint.name}/${dir}/${relative}`, content);
+      for (const [relative, content] of moduleAssetsOf(stack)) tree.set(`${root}/${dir}/${relative}`, content);
     }
-    tree.set(`${blueprint.name}/README.md`, blueprintReadme(blueprint, cluster, addons));
-    tree.set(`${blueprint.name}/cluster/README.md`, moduleReadme(blueprint, "cluster", cluster));
-    tree.set(`${blueprint.name}/addons/README.md`, moduleReadme(blueprint, "addons", addons));
+    tree.set(`${root}/README.md`, blueprintReadme(blueprint, cluster, addons, place));
+    tree.set(`${root}/cluster/README.md`, moduleReadme(blueprint, "cluster", cluster, place));
+    tree.set(`${root}/addons/README.md`, moduleReadme(blueprint, "addons", addons, place));
   }
   return tree;
 }

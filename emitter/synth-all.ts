@@ -1,12 +1,13 @@
 import { blueprints } from "../blueprints/registry";
-import { generateModules } from "./generate";
+import { loadExamples, repositoryTree } from "./examples";
 import { writeTreeAtomically } from "./write-tree";
 
-/** `npm start`: every blueprint with its default settings → generated/. */
+/** `npm start`: every blueprint with its default settings, and every example settings file → generated/. */
 function main(): void {
-  const tree = generateModules(blueprints.map((blueprint) => ({ blueprint })));
+  const tree = repositoryTree(".");
   writeTreeAtomically("generated", tree);
-  console.log(`generated/: ${tree.size} files for ${blueprints.map((b) => b.name).join(", ")}`);
+  const examples = loadExamples(".").map((e) => e.name);
+  console.log(`generated/: ${tree.size} files for ${blueprints.map((b) => b.name).join(", ")}; examples: ${examples.join(", ") || "none"}`);
 }
 
 try {

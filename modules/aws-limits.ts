@@ -16,12 +16,14 @@ export const EKS_UNSUPPORTED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"] as 
  * (LaunchTemplateName 3–128) and CreatePlacementGroup (GroupName 255); CreateSecurityGroup (GroupName
  * 255); EKS API reference, CreateNodegroup (nodegroupName 1–63) and CreateFargateProfile
  * (fargateProfileName 1–100); CloudWatch Logs CreateLogGroup (logGroupName 1–512); KMS CreateAlias
- * (AliasName 1–256); SQS CreateQueue (QueueName up to 80); EventBridge PutRule (Name 1–64).
+ * (AliasName 1–256); SQS CreateQueue (QueueName up to 80); EventBridge PutRule (Name 1–64); IAM API reference,
+ * CreateInstanceProfile (InstanceProfileName 1–128).
  */
 export const NAME_LIMITS = {
   iamRole: 64,
   iamPolicy: 128,
   launchTemplate: 128,
+  instanceProfile: 128,
   placementGroup: 255,
   securityGroup: 255,
   eksNodeGroup: 63,

@@ -6,7 +6,10 @@ import { IamPolicyDocument } from "./iam-policy-document";
 import { ofType } from "./terraform";
 
 export interface LogGroupKeyProps {
-  /** Name of the one log group the key encrypts; the key policy admits CloudWatch Logs for it only. */
+  /**
+   * Name of the one log group the key encrypts; the key policy admits CloudWatch Logs for it only. A name
+   * ending in `*` admits the log groups under that prefix (one key for a family of groups).
+   */
   readonly logGroupName: string;
   readonly description: string;
   readonly partition: string;
@@ -44,7 +47,7 @@ export function logGroupKeyPolicy(partition: string, accountId: string, region: 
         Principal: { Service: `logs.${region}.amazonaws.com` },
         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: "*",
-        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+        Condition: { [logGroupArn.endsWith("*") ? "ArnLike" : "ArnEquals"]: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
       },
     ],
   };

@@ -148,6 +148,8 @@ async function main() {
         entryPoints: [path.join(ROOT, entry)],
         bundle: true,
         outfile,
+        // jsonc-parser's UMD build requires its parts at run time; a bundle cannot inline them.
+        external: ["jsonc-parser"],
         plugins: CLI_SHELL_BUNDLES.has(entry) ? [externalModules(shell, outfile)] : [],
       });
     }),

@@ -1,3 +1,4 @@
+import { fargatePodNetworking } from "../../modules/pod-networking";
 import { TerraformOutput } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsLoadBalancerController, LOAD_BALANCER_CONTROLLER_ROLE_ARN } from "../../modules/addons/aws-load-balancer-controller";
@@ -9,7 +10,7 @@ import { trustPolicy } from "../../modules/iam";
 import { addonsSide, clusterSide, minimalStack, NODE_FACTS } from "./fixture";
 import { jsonencoded, withProbes } from "./hcl";
 
-const FARGATE: BlueprintFacts = { compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" };
+const FARGATE: BlueprintFacts = { compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa", networking: fargatePodNetworking("ipv4") };
 const addon = new AwsLoadBalancerController();
 
 function addonsModule(facts: BlueprintFacts, replicas = 2) {

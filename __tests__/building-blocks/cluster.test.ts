@@ -26,6 +26,8 @@ const PROPS: ClusterProps = {
   adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"],
   clusterCreatorAdmin: true,
   logRetentionDays: 90,
+  ipFamily: "ipv4",
+  podSecurityGroups: false,
 };
 
 function build(props: Partial<ClusterProps> = {}) {

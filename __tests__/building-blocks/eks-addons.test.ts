@@ -1,3 +1,4 @@
+import { fargatePodNetworking } from "../../modules/pod-networking";
 import { ITerraformDependable } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { BlueprintFacts } from "../../modules/addons/contract";
@@ -7,7 +8,7 @@ import { trustPolicy } from "../../modules/iam";
 import { addonsSide, clusterSide, minimalStack, NODE_FACTS } from "./fixture";
 import { jsonencoded, withProbes } from "./hcl";
 
-const FARGATE: BlueprintFacts = { compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" };
+const FARGATE: BlueprintFacts = { compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa", networking: fargatePodNetworking("ipv4") };
 const SYSTEM: BlueprintFacts = {
   ...NODE_FACTS,
   systemPlacement: { nodeSelector: { "node-role": "system" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists", effect: "NoSchedule" }] },

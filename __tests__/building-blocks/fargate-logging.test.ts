@@ -1,10 +1,11 @@
+import { fargatePodNetworking } from "../../modules/pod-networking";
 import { BlueprintFacts } from "../../modules/addons/contract";
 import { FargateLogging } from "../../modules/addons/fargate-logging";
 import { FARGATE_LOG_GROUP_NAME } from "../../modules/fargate";
 import { addonsSide, minimalStack, NODE_FACTS } from "./fixture";
 import { withProbes } from "./hcl";
 
-const FARGATE: BlueprintFacts = { compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" };
+const FARGATE: BlueprintFacts = { compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa", networking: fargatePodNetworking("ipv4") };
 
 describe("FargateLogging", () => {
   const stack = minimalStack("addons");

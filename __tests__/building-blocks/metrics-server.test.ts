@@ -1,3 +1,4 @@
+import { fargatePodNetworking } from "../../modules/pod-networking";
 import { AwsLoadBalancerController } from "../../modules/addons/aws-load-balancer-controller";
 import { BlueprintFacts } from "../../modules/addons/contract";
 import { FARGATE_METRICS_SERVER_PORT, MetricsServer } from "../../modules/addons/metrics-server";
@@ -35,7 +36,7 @@ describe("MetricsServer", () => {
 
   test("on Fargate, a port the Fargate kubelet does not hold", () => {
     expect(FARGATE_METRICS_SERVER_PORT).not.toBe(10250);
-    expect(build({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa" }).local("metrics_server_values").containerPort).toBe(FARGATE_METRICS_SERVER_PORT);
+    expect(build({ compute: "fargate", nodeGroups: {}, workloadIdentity: "irsa", networking: fargatePodNetworking("ipv4") }).local("metrics_server_values").containerPort).toBe(FARGATE_METRICS_SERVER_PORT);
   });
 
   test("with system placement, on the system nodes", () => {

@@ -31,6 +31,17 @@ export function generatedModules(): string[] {
     .sort();
 }
 
+/** generated/examples/<name>/{cluster,addons}: the modules of every examples/*.yaml, sorted. */
+export function exampleModules(): string[] {
+  const root = path.join(GENERATED, "examples");
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root)
+    .flatMap((e) => ["addons", "cluster"].map((m) => path.join(root, e, m)))
+    .filter((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.endsWith(".tf.json")))
+    .sort();
+}
+
 export const errors = (r: PlanResult): { summary: string; detail: string; file?: string; line?: number; address?: string }[] =>
   r.diagnostics.filter((d) => d.severity === "error");
 

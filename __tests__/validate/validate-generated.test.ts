@@ -4,16 +4,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CLI, generatedModules, ROOT, runJson } from "./helpers";
+import { CLI, exampleModules, generatedModules, ROOT, runJson } from "./helpers";
 
 beforeAll(() => {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it) first`);
 });
 
 describe("generated modules", () => {
-  test("every module under generated/*/*/ validates with zero errors", () => {
-    const expected = generatedModules();
+  test("every module under generated/*/*/ and generated/examples/*/*/ validates with zero errors", () => {
+    const expected = [...generatedModules(), ...exampleModules()];
     expect(expected.length).toBeGreaterThan(0); // an empty generated/ must not pass vacuously
+    expect(exampleModules().length).toBeGreaterThan(0);
 
     const { status, report } = runJson(expected);
     const failures = report.results

@@ -42,7 +42,10 @@ export interface ClusterAutoscalerOptions {
    * `eks-<node group>-<uuid>`). The chart renders them into the `cluster-autoscaler-priority-expander`
    * ConfigMap. Default: no such variable.
    */
-  readonly expanderPriorities?: (nodeGroups: Readonly<Record<string, NodeGroupVariable>>) => Record<string, string[]>;
+  readonly expanderPriorities?: (
+    nodeGroups: Readonly<Record<string, NodeGroupVariable>>,
+    selfManagedNodeGroups: Readonly<Record<string, NodeGroupVariable>>,
+  ) => Record<string, string[]>;
 }
 
 /** The chart values this project sets (cluster-autoscaler chart). */
@@ -143,7 +146,7 @@ export class ClusterAutoscaler extends Addon<"clusterAutoscaler", ClusterAutosca
         type: "map(list(string))",
         description:
           "Priority expander configuration: priority (a number; higher wins) to regular expressions over Auto Scaling group names (eks-<node group>-<uuid>). Used when cluster_autoscaler_expander is priority.",
-        default: this.options.expanderPriorities(side.nodeGroups),
+        default: this.options.expanderPriorities(side.nodeGroups, side.selfManagedNodeGroups ?? {}),
         rules: [
           {
             condition: "alltrue([for p, _ in var.cluster_autoscaler_expander_priorities : can(tonumber(p))])",

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { logGroupKey } from "../log-encryption";
 import { ITerraformDependable, TerraformIterator } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -67,10 +68,18 @@ export class ContainerInsights extends EksManagedAddon<"amazon_cloudwatch_observ
 
   protected beforeAddon(scope: Construct, side: ClusterSide, s: ContainerInsightsSettings, role: WorkloadRole | undefined): ITerraformDependable[] {
     const each = TerraformIterator.fromList([...CONTAINER_INSIGHTS_LOG_GROUPS]);
+    // One key for the four groups of this cluster (the key policy admits the prefix only).
+    const logKey = logGroupKey(scope, "container_insights_logs", {
+      logGroupName: `/aws/containerinsights/${side.identity.clusterName}/*`,
+      description: `Encryption of the Container Insights log groups of EKS cluster ${side.identity.clusterName}`,
+      partition: side.identity.partition,
+      tags: side.identity.tags,
+    });
     const logGroups = new CloudwatchLogGroup(ofType(scope, "log_group"), "container_insights", {
       forEach: each,
       name: `/aws/containerinsights/${side.identity.clusterName}/${each.value}`,
       retentionInDays: s.logRetentionDays,
+      kmsKeyId: logKey.arn,
       tags: side.identity.tags,
     });
     const xray =

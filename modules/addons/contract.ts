@@ -44,6 +44,8 @@ export interface BlueprintFacts {
   readonly compute: "nodes" | "fargate";
   /** Default of the `node_groups` variable (EKS API spelling); empty on Fargate. */
   readonly nodeGroups: Readonly<Record<string, NodeGroupVariable>>;
+  /** Default of the `self_managed_node_groups` variable (Auto Scaling groups named `<group>-<suffix>`). Default none. */
+  readonly selfManagedNodeGroups?: Readonly<Record<string, NodeGroupVariable>>;
   /** How pods get AWS credentials: Pod Identity on EC2 nodes, IRSA on Fargate. */
   readonly workloadIdentity: WorkloadIdentity;
   /** Where cluster-critical add-ons run (system nodes). Undefined: anywhere. */

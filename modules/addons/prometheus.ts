@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { accountAdministration, logGroupKey } from "../log-encryption";
 import { Fn, ITerraformDependable, TerraformOutput, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -122,10 +123,18 @@ export class Prometheus extends Addon<"prometheus", PrometheusSettings> {
     const holder = new Construct(scope, "prometheus");
     setModuleFile(holder, "prometheus");
     const { identity } = side;
+    // /aws/vendedlogs/: the prefix CloudWatch Logs recommends for logs AWS services deliver.
+    const logGroupName = `/aws/vendedlogs/prometheus/${identity.clusterName}`;
+    const logKey = logGroupKey(holder, "prometheus_logs", {
+      logGroupName,
+      description: `Encryption of the Amazon Managed Service for Prometheus log group of EKS cluster ${identity.clusterName}`,
+      partition: identity.partition,
+      tags: identity.tags,
+    });
     const logGroup = new CloudwatchLogGroup(ofType(holder, "log_group"), "prometheus", {
-      // /aws/vendedlogs/: the prefix CloudWatch Logs recommends for logs AWS services deliver.
-      name: `/aws/vendedlogs/prometheus/${identity.clusterName}`,
+      name: logGroupName,
       retentionInDays: s.logRetentionDays,
+      kmsKeyId: logKey.arn,
       tags: identity.tags,
     });
     const key = s.customerManagedKey
@@ -133,6 +142,7 @@ export class Prometheus extends Addon<"prometheus", PrometheusSettings> {
           description: `Encryption at rest of the Amazon Managed Service for Prometheus workspace of EKS cluster ${identity.clusterName}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
+          policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [accountAdministration(identity.partition, identity.accountId)] }),
           tags: identity.tags,
         })
       : undefined;
