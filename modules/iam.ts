@@ -160,3 +160,11 @@ export class ServiceRole extends Construct {
     }
   }
 }
+
+/**
+ * The AWS managed policies of an EC2 node role: join the cluster, pull images, be reachable by SSM. Not the
+ * CNI policy: vpc-cni has its own role, so no pod on the node inherits the right to manage ENIs.
+ */
+export function nodeRolePolicies(ecr: "AmazonEC2ContainerRegistryReadOnly" | "AmazonEC2ContainerRegistryPullOnly" = "AmazonEC2ContainerRegistryReadOnly"): string[] {
+  return ["AmazonEKSWorkerNodePolicy", ecr, "AmazonSSMManagedInstanceCore"];
+}

@@ -4,7 +4,7 @@ import { AutoscalingGroupTagA } from "@cdktf/provider-aws/lib/autoscaling-group-
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { setModuleFile } from "./blueprint-stack";
-import { ServiceRole } from "./iam";
+import { nodeRolePolicies, ServiceRole } from "./iam";
 import { EfaNodeGroups, EfaProps } from "./efa";
 import { derivedName } from "./names";
 import { moduleVariable } from "./terraform";
@@ -150,7 +150,7 @@ export class NodeGroups extends Construct {
       name: derivedName(props.namePrefix, "-node", "iamRole"),
       description: "Assumed by the EC2 instances of the cluster's managed node groups.",
       trust: { kind: "service", service: "ec2.amazonaws.com" },
-      managedPolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"],
+      managedPolicies: nodeRolePolicies(),
       tags: props.tags,
       partition: props.partition,
     });

@@ -7,7 +7,7 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { setModuleFile } from "./blueprint-stack";
-import { ServiceRole } from "./iam";
+import { nodeRolePolicies, ServiceRole } from "./iam";
 import { derivedName } from "./names";
 import { NodeGroupVariable } from "./node-groups";
 import { AMI_TYPES } from "./rules";
@@ -167,7 +167,7 @@ export class SelfManagedNodeGroups extends Construct {
       name: derivedName(props.namePrefix, "-self-managed-node", "iamRole"),
       description: "Assumed by the EC2 instances of the cluster's self-managed node groups.",
       trust: { kind: "service", service: "ec2.amazonaws.com" },
-      managedPolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"],
+      managedPolicies: nodeRolePolicies(),
       tags: props.tags,
       partition: props.partition,
     });

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { containerImages } from "../../modules/catalog";
-import { JOB_DEADLINE_SECONDS, RELEASE_TIMEOUT_SECONDS } from "../../modules/addons/destroy-cleanup-chart";
+import { JOB_DEADLINE_SECONDS, RELEASE_TIMEOUT_SECONDS } from "../../modules/addons/kubectl-hook";
 import { renderTemplate } from "../chart-render";
 import { Json } from "../helpers";
 

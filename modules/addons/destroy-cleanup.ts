@@ -10,18 +10,14 @@ import { Addon, AddonsSide } from "./contract";
 import {
   CHART_DIR,
   CHART_VERSION,
-  Container,
   destroyCleanupChartFiles,
-  JOB_DEADLINE_SECONDS,
   loadBalancerRules,
   loadBalancerSteps,
-  NAMESPACE,
-  PolicyRule,
-  RELEASE_TIMEOUT_SECONDS,
   reportStep,
   volumeRules,
   volumeSteps,
 } from "./destroy-cleanup-chart";
+import { Container, HOOK_NAMESPACE as NAMESPACE, JOB_DEADLINE_SECONDS, PolicyRule, RELEASE_TIMEOUT_SECONDS } from "./kubectl-hook";
 import { chartRelease, Placement } from "./helm-release";
 
 export type DestroyCleanupVolumePolicy = (typeof DESTROY_CLEANUP_VOLUME_POLICIES)[number];

@@ -11,7 +11,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { z } from "zod";
 import { setModuleFile } from "../blueprint-stack";
 import { helmCharts, karpenterAmiAlias } from "../catalog";
-import { ServiceRole } from "../iam";
+import { nodeRolePolicies, ServiceRole } from "../iam";
 import { IamPolicyDocument } from "../iam-policy-document";
 import { ModuleAsset } from "../module-asset";
 import { derivedName } from "../names";
@@ -19,17 +19,10 @@ import { moduleVariable, ofType } from "../terraform";
 import { WorkloadRole } from "../workload-identity";
 import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
 import { Addon, AddonsSide, BlueprintFacts, ClusterSide, Handoff } from "./contract";
-import { Container, PolicyRule } from "./destroy-cleanup-chart";
+import { Container, HOOK_NAMESPACE, JOB_DEADLINE_SECONDS, PolicyRule, RELEASE_TIMEOUT_SECONDS } from "./kubectl-hook";
 import { chartRelease, Placement, Toleration } from "./helm-release";
 import { karpenterIntegrationPolicy, karpenterNodeLifecyclePolicy } from "./karpenter-iam-policy";
-import {
-  cleanupRules,
-  cleanupSteps,
-  JOB_DEADLINE_SECONDS,
-  karpenterNodePoolsChart,
-  NAMESPACE as HOOK_NAMESPACE,
-  RELEASE_TIMEOUT_SECONDS,
-} from "./karpenter-node-pools-chart";
+import { cleanupRules, cleanupSteps, karpenterNodePoolsChart } from "./karpenter-node-pools-chart";
 
 const NAMESPACE = "kube-system";
 const SERVICE_ACCOUNT = "karpenter";
@@ -225,7 +218,8 @@ export class Karpenter extends Addon<"karpenter", KarpenterSettings> {
       name: derivedName(id.namePrefix, "-karpenter-node", "iamRole"),
       description: "Assumed by the EC2 instances Karpenter launches for this cluster.",
       trust: { kind: "service", service: "ec2.amazonaws.com" },
-      managedPolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"],
+      // Upstream's getting-started role uses the narrower pull-only ECR policy.
+      managedPolicies: nodeRolePolicies("AmazonEC2ContainerRegistryPullOnly"),
       tags: id.tags,
       partition: id.partition,
     });
